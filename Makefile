@@ -1,0 +1,95 @@
+# Postroom: build, run, test.  See README.md.
+
+CC		?= cc
+B		:= build
+KORE		:= /usr/bin/kore
+KORE_FEATURES	:= $(shell cat /usr/share/kore/features 2>/dev/null)
+
+# Debian packages the build, the server and the tests need.
+DEB_PACKAGES	:= kore libpq-dev libssl-dev libcsv-dev libcriterion-dev \
+		   libcrypt-dev libidn2-dev libcurl4-openssl-dev postgresql \
+		   curl util-linux
+BENCH_PACKAGES	:= wrk postgresql-contrib
+
+WARN		:= -Wall -Wextra -Werror
+CFLAGS		?= -O2 -g
+PR_CFLAGS	:= -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iapp/lib -I$(B)
+SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer
+
+LIB_SRC		:= $(sort $(wildcard app/lib/*.c))
+APP_SRC		:= $(sort $(wildcard app/*.c))
+CLI_SRC		:= $(sort $(wildcard app/cli/*.c))
+UNIT_SRC	:= $(sort $(wildcard tests/unit/*.c))
+ITEST_SRC	:= $(sort $(wildcard tests/integration/*.c))
+ASSETS		:= $(sort $(shell find assets -type f 2>/dev/null))
+MIGRATIONS	:= $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
+HDRS		:= $(wildcard app/*.h app/lib/*.h app/cli/*.h)
+
+LIB_LIBS	:= -lcrypt -lcrypto -lidn2 -lcsv
+MODULE		:= $(B)/postroom.so
+CLI		:= $(B)/postroom
+
+.PHONY: all deps build run test bench clean unit
+
+all: build
+
+deps:
+	@mkdir -p $(B); missing=""; for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+		    grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$missing"; \
+		{ apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		    --no-install-recommends $$missing; } >$(B)/deps.log 2>&1 || \
+		{ cat $(B)/deps.log; exit 1; }; \
+	fi
+
+build: deps
+	@$(MAKE) --no-print-directory $(MODULE) $(CLI)
+
+$(B)/assets.c: $(ASSETS) app/embed.sh
+	@mkdir -p $(B)
+	app/embed.sh pr_assets assets/ $(ASSETS) > $@.tmp && mv $@.tmp $@
+
+$(B)/migrations.c: $(MIGRATIONS) app/embed.sh
+	@mkdir -p $(B)
+	app/embed.sh pr_migrations sql/ $(MIGRATIONS) > $@.tmp && mv $@.tmp $@
+
+# The module: every file compiled with Kore's feature flags, which change
+# the layout of struct http_request.
+$(MODULE): $(APP_SRC) $(LIB_SRC) $(B)/assets.c $(HDRS) app/symcheck.sh
+	$(CC) $(PR_CFLAGS) $(KORE_FEATURES) -fPIC -shared -o $@ \
+	    $(APP_SRC) $(LIB_SRC) $(B)/assets.c -lpq $(LIB_LIBS)
+	app/symcheck.sh $@
+
+$(CLI): $(CLI_SRC) $(LIB_SRC) $(B)/migrations.c $(HDRS)
+	$(CC) $(PR_CFLAGS) -I/usr/include/postgresql -o $@ \
+	    $(CLI_SRC) $(LIB_SRC) $(B)/migrations.c -lpq $(LIB_LIBS)
+
+# Test binaries carry AddressSanitizer and UBSan.
+$(B)/unit: $(UNIT_SRC) $(LIB_SRC) $(HDRS)
+	$(CC) $(PR_CFLAGS) $(SAN) -o $@ $(UNIT_SRC) $(LIB_SRC) \
+	    -lcriterion $(LIB_LIBS)
+
+$(B)/itest: $(ITEST_SRC) $(LIB_SRC) $(HDRS)
+	$(CC) $(PR_CFLAGS) $(SAN) -I/usr/include/postgresql -o $@ \
+	    $(ITEST_SRC) $(LIB_SRC) -lcriterion -lpq -lcurl $(LIB_LIBS)
+
+$(B)/postroom-asan: $(CLI_SRC) $(LIB_SRC) $(B)/migrations.c $(HDRS)
+	$(CC) $(PR_CFLAGS) $(SAN) -I/usr/include/postgresql -o $@ \
+	    $(CLI_SRC) $(LIB_SRC) $(B)/migrations.c -lpq $(LIB_LIBS)
+
+run: build
+	@conf/scripts/run.sh
+
+test: build
+	@$(MAKE) --no-print-directory $(B)/unit $(B)/itest $(B)/postroom-asan
+	@tests/run.sh
+
+bench: build
+	@conf/scripts/bench.sh
+
+clean:
+	rm -rf $(B)
