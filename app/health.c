@@ -1,0 +1,164 @@
+/*
+ * GET /healthz: the process answers.
+ * GET /readyz: the database answers too; 503 with the reason when not.
+ */
+#include <kore/kore.h>
+#include <kore/http.h>
+#include <kore/pgsql.h>
+
+#include "postroom.h"
+
+int	pr_healthz(struct http_request *);
+int	pr_readyz(struct http_request *);
+
+static int	readyz_setup(struct http_request *);
+static int	readyz_query(struct http_request *);
+static int	readyz_wait(struct http_request *);
+static int	readyz_done(struct http_request *);
+static int	readyz_error(struct http_request *);
+
+enum {
+	READYZ_SETUP,
+	READYZ_QUERY,
+	READYZ_WAIT,
+	READYZ_DONE,
+	READYZ_ERROR
+};
+
+static struct http_state	readyz_states[] = {
+	{ "READYZ_SETUP",	readyz_setup },
+	{ "READYZ_QUERY",	readyz_query },
+	{ "READYZ_WAIT",	readyz_wait },
+	{ "READYZ_DONE",	readyz_done },
+	{ "READYZ_ERROR",	readyz_error },
+};
+
+#define READYZ_NSTATES	(sizeof(readyz_states) / sizeof(readyz_states[0]))
+
+static int
+method_ok(struct http_request *req)
+{
+	if (req->method == HTTP_METHOD_GET || req->method == HTTP_METHOD_HEAD)
+		return (1);
+	http_response_header(req, "allow", "GET, HEAD");
+	pr_respond_problem(req, HTTP_STATUS_METHOD_NOT_ALLOWED,
+	    PR_PROBLEM_METHOD, "Method not allowed", NULL);
+	return (0);
+}
+
+int
+pr_healthz(struct http_request *req)
+{
+	struct sbuf	b;
+
+	if (!method_ok(req))
+		return (KORE_RESULT_OK);
+	sbuf_init(&b);
+	sbuf_puts(&b, "{\"status\":\"ok\"}\n");
+	pr_respond_json(req, HTTP_STATUS_OK, &b);
+	sbuf_free(&b);
+	return (KORE_RESULT_OK);
+}
+
+int
+pr_readyz(struct http_request *req)
+{
+	if (req->fsm_state == READYZ_SETUP && !http_state_exists(req) &&
+	    !method_ok(req))
+		return (KORE_RESULT_OK);
+	return (http_state_run(readyz_states, READYZ_NSTATES, req));
+}
+
+static int
+readyz_setup(struct http_request *req)
+{
+	struct kore_pgsql	*sql;
+
+	if (!http_state_exists(req)) {
+		sql = http_state_create(req, sizeof(*sql), NULL);
+		kore_pgsql_init(sql);
+		kore_pgsql_bind_request(sql, req);
+	} else {
+		sql = http_state_get(req);
+	}
+
+	if (!kore_pgsql_setup(sql, PR_DB, KORE_PGSQL_ASYNC)) {
+		/* All connections busy: the pgsql layer wakes us up. */
+		if (sql->state == KORE_PGSQL_STATE_INIT)
+			return (HTTP_STATE_RETRY);
+		req->fsm_state = READYZ_ERROR;
+	} else {
+		req->fsm_state = READYZ_QUERY;
+	}
+	return (HTTP_STATE_CONTINUE);
+}
+
+static int
+readyz_query(struct http_request *req)
+{
+	struct kore_pgsql	*sql = http_state_get(req);
+
+	if (!kore_pgsql_query(sql, "SELECT 1")) {
+		req->fsm_state = READYZ_ERROR;
+		return (HTTP_STATE_CONTINUE);
+	}
+	req->fsm_state = READYZ_WAIT;
+	return (HTTP_STATE_RETRY);
+}
+
+static int
+readyz_wait(struct http_request *req)
+{
+	struct kore_pgsql	*sql = http_state_get(req);
+
+	switch (sql->state) {
+	case KORE_PGSQL_STATE_WAIT:
+		return (HTTP_STATE_RETRY);
+	case KORE_PGSQL_STATE_COMPLETE:
+		req->fsm_state = READYZ_DONE;
+		break;
+	case KORE_PGSQL_STATE_ERROR:
+		req->fsm_state = READYZ_ERROR;
+		break;
+	default:
+		kore_pgsql_continue(sql);
+		break;
+	}
+	return (HTTP_STATE_CONTINUE);
+}
+
+static int
+readyz_done(struct http_request *req)
+{
+	struct kore_pgsql	*sql = http_state_get(req);
+	struct sbuf		 b;
+
+	kore_pgsql_cleanup(sql);
+	http_state_cleanup(req);
+
+	sbuf_init(&b);
+	sbuf_puts(&b, "{\"status\":\"ready\",\"database\":\"ok\"}\n");
+	pr_respond_json(req, HTTP_STATUS_OK, &b);
+	sbuf_free(&b);
+	return (HTTP_STATE_COMPLETE);
+}
+
+/* The reason goes to the log in full; the answer stays generic. */
+static int
+readyz_error(struct http_request *req)
+{
+	struct kore_pgsql	*sql = http_state_get(req);
+	struct sbuf		 b;
+
+	kore_pgsql_logerror(sql);
+	kore_pgsql_cleanup(sql);
+	http_state_cleanup(req);
+
+	sbuf_init(&b);
+	sbuf_puts(&b, "{\"status\":\"unavailable\",\"database\":\"down\","
+	    "\"reason\":\"the database does not answer\"}\n");
+	http_response_header(req, "retry-after", "1");
+	pr_respond_json(req, HTTP_STATUS_SERVICE_UNAVAILABLE, &b);
+	sbuf_free(&b);
+	return (HTTP_STATE_COMPLETE);
+}
