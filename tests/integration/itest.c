@@ -1,0 +1,251 @@
+#include <criterion/criterion.h>
+#include <curl/curl.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/wait.h>
+
+#include "itest.h"
+
+const char *
+it_env(const char *name)
+{
+	const char	*v = getenv(name);
+
+	cr_assert(v != NULL && *v != '\0', "%s is not set: run `make test`",
+	    name);
+	return (v);
+}
+
+/* Notices ("already exists, skipping") are not news to the user. */
+static void
+quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+PGconn *
+it_connect(const char *conninfo)
+{
+	PGconn	*db = PQconnectdb(conninfo);
+
+	cr_assert(PQstatus(db) == CONNECTION_OK, "connect: %s",
+	    PQerrorMessage(db));
+	PQsetNoticeProcessor(db, quiet, NULL);
+	return (db);
+}
+
+PGconn *
+it_db(void)
+{
+	return (it_connect(it_env("POSTROOM_DB")));
+}
+
+/* The first column of the first row, malloc'ed; NULL for SQL NULL. */
+char *
+it_value(PGconn *db, const char *sql, int n, const char *const *p)
+{
+	PGresult	*res;
+	char		*v = NULL;
+
+	int		 ok, rows;
+
+	res = PQexecParams(db, sql, n, NULL, p, NULL, NULL, 0);
+	ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+	rows = ok ? PQntuples(res) : -1;
+	if (rows == 1 && !PQgetisnull(res, 0, 0))
+		v = strdup(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	cr_assert(ok, "%s: %s", sql, PQerrorMessage(db));
+	cr_assert(rows == 1, "%s: %d rows", sql, rows);
+	return (v);
+}
+
+long long
+it_count(PGconn *db, const char *sql, int n, const char *const *p)
+{
+	char		*v = it_value(db, sql, n, p);
+	long long	 c;
+
+	cr_assert(v != NULL);
+	c = strtoll(v, NULL, 10);
+	free(v);
+	return (c);
+}
+
+void
+it_ok(PGconn *db, const char *sql, int n, const char *const *p)
+{
+	PGresult	*res;
+
+	int		 ok;
+
+	res = PQexecParams(db, sql, n, NULL, p, NULL, NULL, 0);
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK ||
+	    PQresultStatus(res) == PGRES_TUPLES_OK;
+	PQclear(res);
+	cr_assert(ok, "%s: %s", sql, PQerrorMessage(db));
+}
+
+/*
+ * Run a statement inside a savepoint; return its SQLSTATE ("00000" when
+ * it succeeded), so that one failure does not end the test's transaction.
+ */
+const char *
+it_try(PGconn *db, const char *sql, int n, const char *const *p)
+{
+	static char	 state[6];
+	PGresult	*res;
+	const char	*s;
+
+	it_ok(db, "SAVEPOINT t", 0, NULL);
+	res = PQexecParams(db, sql, n, NULL, p, NULL, NULL, 0);
+	if (PQresultStatus(res) == PGRES_COMMAND_OK ||
+	    PQresultStatus(res) == PGRES_TUPLES_OK) {
+		snprintf(state, sizeof(state), "00000");
+		PQclear(res);
+		it_ok(db, "RELEASE SAVEPOINT t", 0, NULL);
+		return (state);
+	}
+	s = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	snprintf(state, sizeof(state), "%s", s ? s : "?????");
+	PQclear(res);
+	it_ok(db, "ROLLBACK TO SAVEPOINT t", 0, NULL);
+	return (state);
+}
+
+/* A new database, migrated by the CLI; returns its conninfo (malloc'ed). */
+char *
+it_fresh_db(const char *name)
+{
+	struct sbuf	 cmd, out;
+	PGconn		*db = it_db();
+	PGresult	*res;
+	char		*conninfo;
+
+	sbuf_init(&cmd);
+	sbuf_printf(&cmd, "DROP DATABASE IF EXISTS %s", name);
+	PQclear(PQexec(db, cmd.data));
+	sbuf_reset(&cmd);
+	sbuf_printf(&cmd, "CREATE DATABASE %s", name);
+	res = PQexec(db, cmd.data);
+	cr_assert(PQresultStatus(res) == PGRES_COMMAND_OK, "%s",
+	    PQerrorMessage(db));
+	PQclear(res);
+	PQfinish(db);
+
+	/* In a conninfo string a later keyword wins. */
+	sbuf_reset(&cmd);
+	sbuf_printf(&cmd, "%s dbname=%s", it_env("POSTROOM_DB"), name);
+	conninfo = strdup(cmd.data);
+	sbuf_reset(&cmd);
+	sbuf_printf(&cmd, "POSTROOM_DB='%s' build/postroom-asan db migrate",
+	    conninfo);
+	sbuf_init(&out);
+	cr_assert_eq(it_run(cmd.data, &out), 0, "migrate: %s", out.data);
+	sbuf_free(&out);
+	sbuf_free(&cmd);
+	return (conninfo);
+}
+
+static size_t
+http_body(char *ptr, size_t size, size_t n, void *arg)
+{
+	sbuf_append(arg, ptr, size * n);
+	return (size * n);
+}
+
+static void
+copy_header(char *dst, size_t len, const char *line, size_t n,
+    const char *name)
+{
+	size_t	nl = strlen(name);
+
+	if (n <= nl || strncasecmp(line, name, nl) != 0)
+		return;
+	line += nl;
+	n -= nl;
+	while (n > 0 && (*line == ' '))
+		line++, n--;
+	while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == '\n'))
+		n--;
+	snprintf(dst, len, "%.*s", (int)n, line);
+}
+
+static size_t
+http_header(char *line, size_t size, size_t n, void *arg)
+{
+	struct it_http	*r = arg;
+
+	copy_header(r->content_type, sizeof(r->content_type), line, size * n,
+	    "content-type:");
+	copy_header(r->etag, sizeof(r->etag), line, size * n, "etag:");
+	copy_header(r->allow, sizeof(r->allow), line, size * n, "allow:");
+	return (size * n);
+}
+
+/* One request; returns 0 when an answer came (any status), -1 if not. */
+int
+it_http(const char *method, const char *url, const char *hdr,
+    struct it_http *r)
+{
+	struct curl_slist	*h = NULL;
+	CURL			*c;
+	CURLcode		 rc;
+
+	memset(r, 0, sizeof(*r));
+	sbuf_init(&r->body);
+	if ((c = curl_easy_init()) == NULL)
+		return (-1);
+	if (hdr != NULL)
+		h = curl_slist_append(h, hdr);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	if (strcmp(method, "HEAD") == 0)
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	/* Kore answers 411 to a POST or PUT without Content-Length. */
+	if (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+	rc = curl_easy_perform(c);
+	if (rc == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	return (rc == CURLE_OK ? 0 : -1);
+}
+
+void
+it_http_free(struct it_http *r)
+{
+	sbuf_free(&r->body);
+}
+
+/* Run a shell command; its stdout and stderr into out; its exit status. */
+int
+it_run(const char *cmd, struct sbuf *out)
+{
+	struct sbuf	 full;
+	char		 buf[4096];
+	size_t		 n;
+	FILE		*f;
+	int		 st;
+
+	sbuf_init(&full);
+	sbuf_printf(&full, "(%s) 2>&1", cmd);
+	f = popen(full.data, "r");
+	sbuf_free(&full);
+	cr_assert(f != NULL);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sbuf_append(out, buf, n);
+	st = pclose(f);
+	return (WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+}

@@ -1,0 +1,34 @@
+/* Helpers shared by the integration suites (tests/run.sh sets the scene). */
+#ifndef ITEST_H
+#define ITEST_H
+
+#include <libpq-fe.h>
+
+#include "sbuf.h"
+
+struct it_http {
+	long		status;
+	struct sbuf	body;
+	char		content_type[128];
+	char		etag[128];
+	char		allow[64];
+};
+
+const char	*it_env(const char *);
+PGconn		*it_connect(const char *conninfo);
+PGconn		*it_db(void);
+char		*it_value(PGconn *, const char *sql, int n,
+		    const char *const *p);
+long long	 it_count(PGconn *, const char *sql, int n,
+		    const char *const *p);
+void		 it_ok(PGconn *, const char *sql, int n, const char *const *p);
+const char	*it_try(PGconn *, const char *sql, int n,
+		    const char *const *p);
+char		*it_fresh_db(const char *name);
+
+int		 it_http(const char *method, const char *url, const char *hdr,
+		    struct it_http *);
+void		 it_http_free(struct it_http *);
+int		 it_run(const char *cmd, struct sbuf *out);
+
+#endif
