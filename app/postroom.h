@@ -12,7 +12,6 @@
 
 /* Stable problem types (RFC 9457), documented in README.md. */
 #define PR_PROBLEM_NOT_FOUND	"urn:postroom:problem:not-found"
-#define PR_PROBLEM_UNAVAILABLE	"urn:postroom:problem:unavailable"
 #define PR_PROBLEM_METHOD	"urn:postroom:problem:method-not-allowed"
 
 /* Send b as application/json with the given status. */

@@ -49,7 +49,7 @@ fi
 
 echo
 echo "Postroom is running at http://$BIND:$PORT/"
-echo "  log:        $VAR/log/postroom.log (requests: $VAR/log/access.log)"
+echo "  log:        $VAR/log/postroom.log (requests: ${POSTROOM_ACCESS_LOG:-$VAR/log/access.log})"
 [ -n "$OWN_PG" ] && echo "  database:   $POSTROOM_DB"
 if [ -f "$VAR/demo-logins.txt" ]; then
 	echo "  demo logins:"
