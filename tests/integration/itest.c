@@ -151,6 +151,8 @@ it_fresh_db(const char *name)
 	return (conninfo);
 }
 
+const char	*it_http_cainfo;
+
 static size_t
 http_body(char *ptr, size_t size, size_t n, void *arg)
 {
@@ -184,6 +186,10 @@ http_header(char *line, size_t size, size_t n, void *arg)
 	    "content-type:");
 	copy_header(r->etag, sizeof(r->etag), line, size * n, "etag:");
 	copy_header(r->allow, sizeof(r->allow), line, size * n, "allow:");
+	copy_header(r->location, sizeof(r->location), line, size * n,
+	    "location:");
+	copy_header(r->hsts, sizeof(r->hsts), line, size * n,
+	    "strict-transport-security:");
 	return (size * n);
 }
 
@@ -210,6 +216,8 @@ it_http(const char *method, const char *url, const char *hdr,
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_header);
 	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	if (it_http_cainfo != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, it_http_cainfo);
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	/* Kore answers 411 to a POST or PUT without Content-Length. */

@@ -12,7 +12,12 @@ struct it_http {
 	char		content_type[128];
 	char		etag[128];
 	char		allow[64];
+	char		location[256];
+	char		hsts[128];
 };
+
+/* When set, HTTPS requests verify the server against this CA file. */
+extern const char	*it_http_cainfo;
 
 const char	*it_env(const char *);
 PGconn		*it_connect(const char *conninfo);
