@@ -8,8 +8,9 @@ KORE_FEATURES	:= $(shell cat /usr/share/kore/features 2>/dev/null)
 # Debian packages the build, the server and the tests need.
 DEB_PACKAGES	:= kore libpq-dev libssl-dev libcsv-dev libcriterion-dev \
 		   libcrypt-dev libidn2-dev libcurl4-openssl-dev postgresql \
+		   nginx-light openssl \
 		   curl util-linux
-BENCH_PACKAGES	:= wrk postgresql-contrib
+BENCH_PACKAGES	:= wrk
 
 WARN		:= -Wall -Wextra -Werror
 CFLAGS		?= -O2 -g
@@ -29,12 +30,16 @@ LIB_LIBS	:= -lcrypt -lcrypto -lidn2 -lcsv
 MODULE		:= $(B)/postroom.so
 CLI		:= $(B)/postroom
 
-.PHONY: all deps build run test bench clean unit
+.PHONY: all deps install-packages build run test bench clean
 
 all: build
 
 deps:
-	@mkdir -p $(B); missing=""; for p in $(DEB_PACKAGES); do \
+	@$(MAKE) --no-print-directory install-packages PKGS="$(DEB_PACKAGES)"
+
+# Install exactly the missing packages; apt-get update only when needed.
+install-packages:
+	@mkdir -p $(B); missing=""; for p in $(PKGS); do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
 		    grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
@@ -77,6 +82,10 @@ $(B)/itest: $(ITEST_SRC) $(LIB_SRC) $(HDRS)
 	$(CC) $(PR_CFLAGS) $(SAN) -I/usr/include/postgresql -o $@ \
 	    $(ITEST_SRC) $(LIB_SRC) -lcriterion -lpq -lcurl $(LIB_LIBS)
 
+$(B)/postroom-asan.so: $(APP_SRC) $(LIB_SRC) $(B)/assets.c $(HDRS)
+	$(CC) $(PR_CFLAGS) $(SAN) $(KORE_FEATURES) -fPIC -shared -o $@ \
+	    $(APP_SRC) $(LIB_SRC) $(B)/assets.c -lpq $(LIB_LIBS)
+
 $(B)/postroom-asan: $(CLI_SRC) $(LIB_SRC) $(B)/migrations.c $(HDRS)
 	$(CC) $(PR_CFLAGS) $(SAN) -I/usr/include/postgresql -o $@ \
 	    $(CLI_SRC) $(LIB_SRC) $(B)/migrations.c -lpq $(LIB_LIBS)
@@ -85,10 +94,12 @@ run: build
 	@conf/scripts/run.sh
 
 test: build
-	@$(MAKE) --no-print-directory $(B)/unit $(B)/itest $(B)/postroom-asan
+	@$(MAKE) --no-print-directory $(B)/unit $(B)/itest $(B)/postroom-asan \
+	    $(B)/postroom-asan.so
 	@tests/run.sh
 
 bench: build
+	@$(MAKE) --no-print-directory install-packages PKGS="$(BENCH_PACKAGES)"
 	@conf/scripts/bench.sh
 
 clean:
