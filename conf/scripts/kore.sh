@@ -39,18 +39,21 @@ kore_wait() {
 	return 1
 }
 
-# kore_stop: stop the server and its workers, waiting for them; a worker
-# that has not exited after 10 s is killed, so nothing is left behind.
+# kore_stop: stop the server and its workers, waiting for them; what has
+# not exited after KORE_STOP_WAIT seconds (default 10) is killed, so
+# nothing is left behind.
 kore_stop() {
 	[ -n "${KORE_PID:-}" ] || return 0
 	kill -TERM "$KORE_PID" 2>/dev/null || true
 	i=0
-	while kill -0 "$KORE_PID" 2>/dev/null && [ $i -lt 100 ]; do
+	while kill -0 "$KORE_PID" 2>/dev/null &&
+	    [ $i -lt $((${KORE_STOP_WAIT:-10} * 10)) ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
 	if kill -0 "$KORE_PID" 2>/dev/null; then
-		echo "kore: did not stop in 10 s; killing it" >&2
+		[ -n "${KORE_STOP_QUIET:-}" ] ||
+		    echo "kore: did not stop in ${KORE_STOP_WAIT:-10} s; killing it" >&2
 		pkill -KILL -P "$KORE_PID" 2>/dev/null || true
 		kill -KILL "$KORE_PID" 2>/dev/null || true
 	fi
