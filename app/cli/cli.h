@@ -2,6 +2,8 @@
 #ifndef PR_CLI_H
 #define PR_CLI_H
 
+#include <stddef.h>
+
 #include <libpq-fe.h>
 
 /* Exit statuses: 0 done, 1 failed, 2 usage. */
@@ -13,6 +15,8 @@ PGconn		*cli_connect(void);
 int		 cli_exec(PGconn *, const char *sql);
 PGresult	*cli_query(PGconn *, const char *sql, int n,
 		    const char *const *params);
+int		 cli_value(PGconn *, const char *sql, int n,
+		    const char *const *params, char *out, size_t outlen);
 int		 cli_begin(PGconn *);
 int		 cli_commit(PGconn *);
 void		 cli_rollback(PGconn *);

@@ -72,6 +72,25 @@ cli_query(PGconn *db, const char *sql, int n, const char *const *params)
 	return (res);
 }
 
+/*
+ * The first value of a one-row query into out: 1 found, 0 no row (no
+ * message: the caller knows what a missing row means), -1 on error.
+ */
+int
+cli_value(PGconn *db, const char *sql, int n, const char *const *params,
+    char *out, size_t outlen)
+{
+	PGresult	*res;
+	int		 found;
+
+	if ((res = cli_query(db, sql, n, params)) == NULL)
+		return (-1);
+	if ((found = PQntuples(res) > 0))
+		snprintf(out, outlen, "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return (found);
+}
+
 int
 cli_begin(PGconn *db)
 {

@@ -17,6 +17,7 @@
 
 #define DEMO_PASSWORD_LEN	16
 #define DEMO_MAX_STORES		16
+#define DEMO_MAX_MAILBOXES	1000	/* per company */
 #define GIB			(1024LL * 1024 * 1024)
 
 struct demo_company {
@@ -71,23 +72,16 @@ demo_rand(void)
 	return (state >> 8);
 }
 
-/* One-value query; the value goes into out. */
+/* One-value query that must find its row; the value goes into out. */
 static int
 query_value(PGconn *db, const char *sql, int n, const char *const *p,
     char *out, size_t outlen)
 {
-	PGresult	*res;
+	int	found;
 
-	if ((res = cli_query(db, sql, n, p)) == NULL)
-		return (0);
-	if (PQntuples(res) != 1) {
+	if ((found = cli_value(db, sql, n, p, out, outlen)) == 0)
 		fprintf(stderr, "postroom: demo: no row from: %s\n", sql);
-		PQclear(res);
-		return (0);
-	}
-	snprintf(out, outlen, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return (1);
+	return (found == 1);
 }
 
 static int
@@ -180,7 +174,7 @@ demo_mailboxes(PGconn *db, const struct demo_company *c, const char *company,
     const char *hash)
 {
 	struct pr_store	 stores[DEMO_MAX_STORES];
-	static int	 chosen[4096];
+	int		 chosen[DEMO_MAX_MAILBOXES];
 	char		 domain[24];
 	const char	*p[2];
 	size_t		 nstores;
@@ -188,7 +182,8 @@ demo_mailboxes(PGconn *db, const struct demo_company *c, const char *company,
 
 	if (!load_stores(db, company, stores, &nstores))
 		return (0);
-	if (pr_place_many(stores, nstores, (size_t)c->mailboxes, chosen) == -1) {
+	if (c->mailboxes > DEMO_MAX_MAILBOXES ||
+	    pr_place_many(stores, nstores, (size_t)c->mailboxes, chosen) == -1) {
 		fprintf(stderr, "postroom: demo: no enabled mailstore\n");
 		return (0);
 	}
@@ -323,11 +318,11 @@ demo_wanted(PGconn *db)
 {
 	char	v[8];
 
-	if (!query_value(db, "SELECT (SELECT count(*) FROM settings WHERE key = "
-	    "'demo_loaded') + (SELECT count(*) FROM companies LIMIT 1)",
+	if (!query_value(db, "SELECT NOT EXISTS (SELECT 1 FROM settings WHERE "
+	    "key = 'demo_loaded') AND NOT EXISTS (SELECT 1 FROM companies)",
 	    0, NULL, v, sizeof(v)))
 		return (-1);
-	return (strcmp(v, "0") == 0);
+	return (v[0] == 't');
 }
 
 /* Show the logins, and keep them (mode 0600) for later starts to show. */

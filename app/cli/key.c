@@ -100,20 +100,14 @@ static int
 company_lookup(PGconn *db, const char *name, char *out, size_t outlen)
 {
 	const char	*p[1] = { name };
-	PGresult	*res;
+	int		 found;
 
-	res = cli_query(db, "SELECT id FROM companies WHERE name = $1", 1, p);
-	if (res == NULL)
-		return (0);
-	if (PQntuples(res) == 0) {
+	found = cli_value(db, "SELECT id FROM companies WHERE name = $1", 1, p,
+	    out, outlen);
+	if (found == 0)
 		fprintf(stderr, "postroom: --company: no company named '%s'\n",
 		    name);
-		PQclear(res);
-		return (0);
-	}
-	snprintf(out, outlen, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return (1);
+	return (found == 1);
 }
 
 static int
