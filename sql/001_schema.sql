@@ -2,6 +2,10 @@
 --
 -- Every tenant table has company_id as the leading key of its primary key,
 -- so the data can be distributed by company (Citus) or split by cluster.
+-- Names and addresses are ASCII and compared byte by byte: they use the "C"
+-- collation, so that plain b-tree indexes serve prefix searches (LIKE
+-- 'abc%') and keyset pagination whatever the database's locale.
+--
 -- Addresses and domain names live in one registry table each, so that an
 -- address is never both a mailbox and an alias, and a name never both a
 -- domain and a domain alias: the database says no, not only the API.
@@ -93,7 +97,7 @@ CREATE INDEX contacts_kind ON contacts (company_id, kind);
 
 -- One row per domain name or domain alias name, whoever owns it.
 CREATE TABLE domain_names (
-	name		text PRIMARY KEY CHECK (pr_domain_ok(name)),
+	name		text COLLATE "C" PRIMARY KEY CHECK (pr_domain_ok(name)),
 	kind		text NOT NULL CHECK (kind IN ('domain', 'alias')),
 	company_id	bigint NOT NULL REFERENCES companies,
 	UNIQUE (name, kind)
@@ -102,7 +106,7 @@ CREATE TABLE domain_names (
 CREATE TABLE domains (
 	company_id		bigint NOT NULL REFERENCES companies,
 	id			bigint GENERATED ALWAYS AS IDENTITY,
-	name			text NOT NULL UNIQUE,
+	name			text COLLATE "C" NOT NULL UNIQUE,
 	kind			text NOT NULL DEFAULT 'domain'
 				CHECK (kind = 'domain'),
 	status			text NOT NULL DEFAULT 'active'
@@ -117,14 +121,13 @@ CREATE TABLE domains (
 	PRIMARY KEY (company_id, id),
 	FOREIGN KEY (name, kind) REFERENCES domain_names (name, kind)
 );
-CREATE INDEX domains_company_name ON domains (company_id, name text_pattern_ops);
-CREATE INDEX domains_name_prefix ON domains (name text_pattern_ops);
+CREATE INDEX domains_company_name ON domains (company_id, name);
 
 CREATE TABLE domain_aliases (
 	company_id	bigint NOT NULL,
 	id		bigint GENERATED ALWAYS AS IDENTITY,
 	domain_id	bigint NOT NULL,
-	name		text NOT NULL UNIQUE,
+	name		text COLLATE "C" NOT NULL UNIQUE,
 	kind		text NOT NULL DEFAULT 'alias' CHECK (kind = 'alias'),
 	created_at	timestamptz NOT NULL DEFAULT now(),
 	PRIMARY KEY (company_id, id),
@@ -135,7 +138,8 @@ CREATE INDEX domain_aliases_domain ON domain_aliases (company_id, domain_id);
 
 -- One row per mailbox or alias address.
 CREATE TABLE addresses (
-	address		text PRIMARY KEY CHECK (octet_length(address) <= 254),
+	address		text COLLATE "C" PRIMARY KEY
+			CHECK (octet_length(address) <= 254),
 	kind		text NOT NULL CHECK (kind IN ('mailbox', 'alias')),
 	company_id	bigint NOT NULL REFERENCES companies,
 	UNIQUE (address, kind)
@@ -147,7 +151,7 @@ CREATE TABLE mailboxes (
 	domain_id		bigint NOT NULL,
 	local_part		text NOT NULL CHECK (pr_local_ok(local_part)),
 	-- Set by the trigger from local_part and the domain's name.
-	address			text NOT NULL UNIQUE,
+	address			text COLLATE "C" NOT NULL UNIQUE,
 	kind			text NOT NULL DEFAULT 'mailbox'
 				CHECK (kind = 'mailbox'),
 	display_name		text NOT NULL DEFAULT ''
@@ -207,9 +211,9 @@ CREATE TABLE mailboxes (
 	    pr_role_ok(coalesce(receive_suspended_by, 'operator')))
 );
 CREATE INDEX mailboxes_domain ON mailboxes (company_id, domain_id, address);
-CREATE INDEX mailboxes_company_address ON mailboxes (company_id, address text_pattern_ops);
-CREATE INDEX mailboxes_address_prefix ON mailboxes (address text_pattern_ops);
-CREATE INDEX mailboxes_display_prefix ON mailboxes (company_id, lower(display_name) text_pattern_ops);
+CREATE INDEX mailboxes_company_address ON mailboxes (company_id, address);
+CREATE INDEX mailboxes_display_prefix ON mailboxes
+    (company_id, lower(display_name) COLLATE "C");
 CREATE INDEX mailboxes_mailstore ON mailboxes (mailstore_id);
 CREATE INDEX mailboxes_status ON mailboxes (company_id, status);
 CREATE INDEX mailboxes_deleted ON mailboxes (deleted_at) WHERE deleted_at IS NOT NULL;
@@ -227,7 +231,7 @@ CREATE TABLE aliases (
 	id		bigint GENERATED ALWAYS AS IDENTITY,
 	domain_id	bigint NOT NULL,
 	local_part	text NOT NULL CHECK (pr_local_ok(local_part)),
-	address		text NOT NULL UNIQUE,
+	address		text COLLATE "C" NOT NULL UNIQUE,
 	kind		text NOT NULL DEFAULT 'alias' CHECK (kind = 'alias'),
 	targets		text[] NOT NULL
 			CHECK (cardinality(targets) BETWEEN 1 AND 1000),
@@ -238,7 +242,7 @@ CREATE TABLE aliases (
 	FOREIGN KEY (address, kind) REFERENCES addresses (address, kind)
 );
 CREATE INDEX aliases_domain ON aliases (company_id, domain_id, address);
-CREATE INDEX aliases_company_address ON aliases (company_id, address text_pattern_ops);
+CREATE INDEX aliases_company_address ON aliases (company_id, address);
 
 -- Admin accounts.  Provider staff (operator, support) have no company.
 CREATE TABLE admins (
