@@ -1,0 +1,106 @@
+#include <string.h>
+
+#include "query.h"
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/* Decode [p, end) into out; -1 when malformed. */
+static int
+decode(const char *p, const char *end, char *out, size_t outlen)
+{
+	size_t	n = 0;
+	int	c, hi, lo;
+
+	for (; p < end; p++) {
+		c = (unsigned char)*p;
+		if (c == '+')
+			c = ' ';
+		else if (c == '%') {
+			if (end - p < 3 || (hi = hexval(p[1])) < 0 ||
+			    (lo = hexval(p[2])) < 0)
+				return (-1);
+			c = hi << 4 | lo;
+			p += 2;
+		}
+		if (c < 0x20 || c == 0x7f || n + 1 >= outlen)
+			return (-1);
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return (0);
+}
+
+int
+pr_query_get(const char *qs, const char *name, char *out, size_t outlen)
+{
+	const char	*p, *amp, *eq;
+	size_t		 nlen = strlen(name);
+	int		 found = 0;
+
+	if (outlen == 0)
+		return (-1);
+	out[0] = '\0';
+	for (p = qs; p != NULL && *p != '\0'; p = amp ? amp + 1 : NULL) {
+		amp = strchr(p, '&');
+		eq = memchr(p, '=', amp ? (size_t)(amp - p) : strlen(p));
+		if ((size_t)((eq ? eq : amp ? amp : p + strlen(p)) - p) != nlen ||
+		    strncmp(p, name, nlen) != 0)
+			continue;
+		if (found++)
+			return (-1);
+		if (eq == NULL)
+			continue;
+		if (decode(eq + 1, amp ? amp : eq + 1 + strlen(eq + 1), out,
+		    outlen) == -1)
+			return (-1);
+	}
+	return (found);
+}
+
+int
+pr_cursor_decode(const char *hex, char *out, size_t outlen)
+{
+	size_t	len = strlen(hex), i;
+	int	hi, lo;
+
+	if (len % 2 != 0 || len / 2 + 1 > outlen)
+		return (-1);
+	for (i = 0; i < len; i += 2) {
+		if ((hi = hexval(hex[i])) < 0 || (lo = hexval(hex[i + 1])) < 0)
+			return (-1);
+		out[i / 2] = (char)(hi << 4 | lo);
+		if (out[i / 2] == '\0')
+			return (-1);
+	}
+	out[len / 2] = '\0';
+	return (0);
+}
+
+int
+pr_like_prefix(const char *prefix, char *out, size_t outlen)
+{
+	size_t	n = 0;
+
+	for (; *prefix != '\0'; prefix++) {
+		if (n + 3 >= outlen)
+			return (-1);
+		if (*prefix == '%' || *prefix == '_' || *prefix == '\\')
+			out[n++] = '\\';
+		out[n++] = *prefix;
+	}
+	if (n + 2 > outlen)
+		return (-1);
+	out[n++] = '%';
+	out[n] = '\0';
+	return (0);
+}

@@ -1,0 +1,25 @@
+/*
+ * Query strings, list cursors and LIKE patterns.  Pure code: no Kore.
+ */
+#ifndef PR_QUERY_H
+#define PR_QUERY_H
+
+#include <stddef.h>
+
+/*
+ * Find name in a raw query string ("a=1&b=x%20y") and percent-decode its
+ * value into out.  Returns 1 found, 0 absent, -1 when the value is
+ * malformed (a bad escape, a control character, NUL, or too long).
+ * A name given twice is malformed too: which one counts is not a guess
+ * the server should make.
+ */
+int	pr_query_get(const char *qs, const char *name, char *out,
+	    size_t outlen);
+
+/* Hex cursors: 0 on success, -1 when malformed or too long. */
+int	pr_cursor_decode(const char *hex, char *out, size_t outlen);
+
+/* Escape %, _ and \ and append %: a prefix pattern for LIKE. */
+int	pr_like_prefix(const char *prefix, char *out, size_t outlen);
+
+#endif
