@@ -1,0 +1,197 @@
+/*
+ * /api/v1/mailboxes: read one mailbox, list and search them.
+ *
+ * PostgreSQL writes the JSON (json_build_object escapes and types every
+ * value); the handlers only pass it on.  Every query carries the actor's
+ * scope: its company (0 for provider staff) and, for domain admins, the
+ * domains it may see.  Another company's mailbox is simply not found.
+ */
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "query.h"
+#include "validate.h"
+
+int	pr_mailbox(struct http_request *);
+int	pr_mailboxes(struct http_request *);
+
+#define LIST_DEFAULT	50
+#define LIST_MAX	1000
+
+/* The mailbox as the API shows it; $1 is true for provider staff. */
+#define MAILBOX_JSON							\
+	"json_strip_nulls(json_build_object("				\
+	"'address', m.address, 'domain', d.name, "			\
+	"'display_name', m.display_name, 'status', m.status, "		\
+	"'quota_bytes', m.quota_bytes, 'used_bytes', m.used_bytes, "	\
+	"'used_messages', m.used_messages, 'cluster', c.name, "		\
+	"'mailstore', CASE WHEN $1 THEN s.name END, "			\
+	"'services', json_build_object('imap', m.imap, 'pop3', m.pop3, " \
+	"'webmail', m.webmail, 'send', m.send, 'receive', m.receive), "	\
+	"'send_limit_24h', m.send_limit_24h, "				\
+	"'forward_to', m.forward_to, "					\
+	"'forward_keep_copy', m.forward_keep_copy, "			\
+	"'created_at', m.created_at, 'updated_at', m.updated_at))"
+
+#define MAILBOX_FROM							\
+	"FROM mailboxes m JOIN domains d ON d.company_id = m.company_id " \
+	"AND d.id = m.domain_id JOIN clusters c ON c.id = m.cluster_id " \
+	"JOIN mailstores s ON s.id = m.mailstore_id "
+
+/* $2 company (0: any), $3 domain scope ('' : any) */
+#define MAILBOX_SCOPE							\
+	"m.deleted_at IS NULL AND ($2::bigint = 0 OR m.company_id = $2) " \
+	"AND ($3 = '' OR m.domain_id = ANY($3::bigint[])) "
+
+static const char *
+staff(struct pr_api *api)
+{
+	return (pr_role_at_least(&api->actor, PR_ROLE_SUPPORT) ? "t" : "f");
+}
+
+static void
+mailbox_found(struct pr_api *api)
+{
+	const char	*json;
+
+	if (pr_api_rows(api) != 1) {
+		pr_api_problem(api, HTTP_STATUS_NOT_FOUND, PR_PROBLEM_NOT_FOUND,
+		    "Not found", "no such mailbox");
+		return;
+	}
+	json = pr_api_value(api, 0, 0);
+	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
+}
+
+static void
+mailbox_get(struct pr_api *api)
+{
+	char		 input[PR_ADDRESS_MAX * 3 + 1];
+	char		 address[PR_ADDRESS_MAX + 1];
+	const char	*raw = api->req->path + strlen("/api/v1/mailboxes/");
+
+	/* Addresses that cannot exist are not found either. */
+	if (strlen(raw) >= sizeof(input)) {
+		mailbox_found(api);
+		return;
+	}
+	snprintf(input, sizeof(input), "%s", raw);
+	http_argument_urldecode(input);
+	if (pr_address_check(input, address, sizeof(address)) != NULL) {
+		mailbox_found(api);
+		return;
+	}
+	pr_api_query(api, mailbox_found, "SELECT " MAILBOX_JSON " "
+	    MAILBOX_FROM "WHERE m.address = $4 AND " MAILBOX_SCOPE,
+	    4, staff(api), api->actor.company, api->actor.domains, address);
+}
+
+int
+pr_mailbox(struct http_request *req)
+{
+	return (pr_api_run(req, PR_GET, mailbox_get));
+}
+
+/* A query parameter into out; answers 400 and returns 0 when malformed. */
+static int
+param(struct pr_api *api, const char *name, char *out, size_t outlen)
+{
+	const char	*qs = api->req->query_string;
+	char		 detail[96];
+
+	if (qs == NULL || pr_query_get(qs, name, out, outlen) != -1)
+		return (1);
+	snprintf(detail, sizeof(detail), "query parameter '%s' is malformed, "
+	    "too long or repeated", name);
+	pr_api_problem(api, HTTP_STATUS_BAD_REQUEST, PR_PROBLEM_BAD_REQUEST,
+	    "Bad request", detail);
+	return (0);
+}
+
+static void
+mailboxes_listed(struct pr_api *api)
+{
+	const char	*json = pr_api_value(api, 0, 0);
+
+	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
+}
+
+static void
+mailboxes_list(struct pr_api *api)
+{
+	char	 limit_s[16], cursor_hex[2 * PR_ADDRESS_MAX + 1];
+	char	 cursor[PR_ADDRESS_MAX + 1], q[PR_ADDRESS_MAX + 1];
+	char	 like[3 * PR_ADDRESS_MAX + 2], domain_in[PR_DOMAIN_MAX * 3];
+	char	 domain[PR_DOMAIN_MAX + 1], status[32], *end;
+	long	 limit = LIST_DEFAULT;
+
+	if (!param(api, "limit", limit_s, sizeof(limit_s)) ||
+	    !param(api, "cursor", cursor_hex, sizeof(cursor_hex)) ||
+	    !param(api, "q", q, sizeof(q)) ||
+	    !param(api, "domain", domain_in, sizeof(domain_in)) ||
+	    !param(api, "status", status, sizeof(status)))
+		return;
+	if (limit_s[0] != '\0') {
+		limit = strtol(limit_s, &end, 10);
+		if (*end != '\0' || limit < 1 || limit > LIST_MAX) {
+			pr_api_problem(api, HTTP_STATUS_BAD_REQUEST,
+			    PR_PROBLEM_BAD_REQUEST, "Bad request",
+			    "limit must be a whole number from 1 to 1000");
+			return;
+		}
+	}
+	snprintf(limit_s, sizeof(limit_s), "%ld", limit);
+	if (pr_cursor_decode(cursor_hex, cursor, sizeof(cursor)) == -1) {
+		pr_api_problem(api, HTTP_STATUS_BAD_REQUEST,
+		    PR_PROBLEM_BAD_REQUEST, "Bad request",
+		    "cursor is not one this server gave");
+		return;
+	}
+	domain[0] = '\0';
+	if (domain_in[0] != '\0' &&
+	    pr_domain_check(domain_in, domain, sizeof(domain)) != NULL) {
+		pr_api_problem(api, HTTP_STATUS_BAD_REQUEST,
+		    PR_PROBLEM_BAD_REQUEST, "Bad request",
+		    "domain is not a domain name");
+		return;
+	}
+	for (end = q; *end != '\0'; end++)
+		*end = (char)tolower((unsigned char)*end);
+	if (pr_like_prefix(q, like, sizeof(like)) == -1) {
+		pr_api_problem(api, HTTP_STATUS_BAD_REQUEST,
+		    PR_PROBLEM_BAD_REQUEST, "Bad request", "q is too long");
+		return;
+	}
+
+	/*
+	 * One more row than asked tells whether there is a next page; the
+	 * cursor is the last address shown, in hex.
+	 */
+	pr_api_query(api, mailboxes_listed,
+	    "WITH page AS (SELECT m.address, " MAILBOX_JSON " AS j "
+	    MAILBOX_FROM "WHERE " MAILBOX_SCOPE
+	    "AND ($4 = '' OR m.address > $4) "
+	    "AND ($5 = '%' OR m.address LIKE $5 OR "
+	    "lower(m.display_name) COLLATE \"C\" LIKE $5) "
+	    "AND ($6 = '' OR d.name = $6) AND ($7 = '' OR m.status = $7) "
+	    "ORDER BY m.address LIMIT $8::int + 1) "
+	    "SELECT json_build_object('items', coalesce((SELECT json_agg(j "
+	    "ORDER BY address) FROM (SELECT * FROM page ORDER BY address "
+	    "LIMIT $8::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "
+	    "count(*) FROM page) > $8::int THEN (SELECT encode(convert_to("
+	    "address, 'UTF8'), 'hex') FROM page ORDER BY address OFFSET "
+	    "$8::int - 1 LIMIT 1) END)",
+	    8, staff(api), api->actor.company, api->actor.domains, cursor,
+	    like, domain, status, limit_s);
+}
+
+int
+pr_mailboxes(struct http_request *req)
+{
+	return (pr_api_run(req, PR_GET, mailboxes_list));
+}

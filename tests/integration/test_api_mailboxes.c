@@ -1,0 +1,247 @@
+/*
+ * API keys and the mailbox read endpoints: who may see what.
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apikey.h"
+#include "itest.h"
+
+static PGconn	*db;
+
+/* Two companies on one cluster; company one has two domains. */
+static void
+fixture(void)
+{
+	db = it_db();
+	it_ok(db, "INSERT INTO clusters (name) VALUES ('api') "
+	    "ON CONFLICT DO NOTHING", 0, NULL);
+	if (it_count(db, "SELECT count(*) FROM companies WHERE name = "
+	    "'Api One'", 0, NULL) == 1)
+		return;
+	it_ok(db, "INSERT INTO mailstores (cluster_id, name, mail_root, "
+	    "capacity_bytes) SELECT id, 'api1', '/srv/api1', 1000000 FROM "
+	    "clusters WHERE name = 'api'", 0, NULL);
+	it_ok(db, "INSERT INTO companies (name, cluster_id) SELECT n, id FROM "
+	    "clusters, unnest(ARRAY['Api One', 'Api Two']) n WHERE "
+	    "name = 'api'", 0, NULL);
+	it_ok(db, "INSERT INTO domains (company_id, name) SELECT c.id, d FROM "
+	    "companies c, unnest(ARRAY['one.api.example', 'uno.api.example']) d "
+	    "WHERE c.name = 'Api One' UNION ALL SELECT id, 'two.api.example' "
+	    "FROM companies WHERE name = 'Api Two'", 0, NULL);
+	it_ok(db, "INSERT INTO mailboxes (company_id, domain_id, local_part, "
+	    "display_name, password_hash, quota_bytes, cluster_id, mailstore_id, "
+	    "status) SELECT d.company_id, d.id, l, initcap(l) || ' Tester', "
+	    "'{SHA512-CRYPT}$6$x$y', 1000, c.cluster_id, s.id, CASE WHEN "
+	    "l = 'eve' THEN 'suspended' ELSE 'active' END FROM domains d "
+	    "JOIN companies c ON c.id = d.company_id JOIN mailstores s ON "
+	    "s.name = 'api1', unnest(ARRAY['alice', 'bob', 'carol', 'dave', "
+	    "'eve', 'al_x']) l WHERE d.name LIKE '%.api.example'", 0, NULL);
+}
+
+static void
+done(void)
+{
+	PQfinish(db);
+}
+
+TestSuite(api_mailboxes, .init = fixture, .fini = done);
+
+/* A key made the way the CLI makes it; company NULL for provider staff. */
+static char *
+key(const char *role, const char *company, const char *domain, int revoked)
+{
+	struct pr_apikey	 k;
+	const char		*p[5];
+	static char		 full[8][PR_KEY_MAX];
+	static int		 n;
+
+	cr_assert_eq(pr_apikey_new(&k), 0);
+	p[0] = k.id;
+	p[1] = company;
+	p[2] = role;
+	p[3] = k.hash;
+	p[4] = revoked ? "t" : "f";
+	it_ok(db, "INSERT INTO api_keys (key_id, company_id, role, secret_hash, "
+	    "created_by, revoked_at) SELECT $1, (SELECT id FROM companies "
+	    "WHERE name = $2), $3, $4, 'test', CASE WHEN $5::bool THEN now() "
+	    "END", 5, p);
+	if (domain != NULL) {
+		p[1] = domain;
+		it_ok(db, "INSERT INTO api_key_domains (company_id, key_id, "
+		    "domain_id) SELECT company_id, $1, id FROM domains WHERE "
+		    "name = $2", 2, p);
+	}
+	n = (n + 1) % 8;
+	snprintf(full[n], sizeof(full[n]), "%s", k.full);
+	return (full[n]);
+}
+
+static long
+get(const char *key_full, const char *path, struct it_http *r)
+{
+	char	url[512], hdr[160];
+
+	snprintf(url, sizeof(url), "%s%s", it_env("PR_TEST_URL"), path);
+	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s",
+	    key_full ? key_full : "");
+	cr_assert_eq(it_http("GET", url, key_full ? hdr : NULL, r), 0);
+	return (r->status);
+}
+
+static int
+has(struct it_http *r, const char *s)
+{
+	return (strstr(r->body.data, s) != NULL);
+}
+
+Test(api_mailboxes, keys_are_checked)
+{
+	struct it_http	 r;
+	char		*k = key("company_admin", "Api One", NULL, 0);
+	char		 bad[PR_KEY_MAX];
+	const char	*path = "/api/v1/mailboxes/alice@one.api.example";
+
+	cr_assert_eq(get(NULL, path, &r), 401);
+	cr_assert_str_eq(r.content_type, "application/problem+json");
+	cr_assert(has(&r, "urn:postroom:problem:unauthorized"));
+	it_http_free(&r);
+	cr_assert_eq(get("pr_short", path, &r), 401);
+	it_http_free(&r);
+	/* Right id, wrong secret. */
+	snprintf(bad, sizeof(bad), "%s", k);
+	bad[strlen(bad) - 1] = bad[strlen(bad) - 1] == 'a' ? 'b' : 'a';
+	cr_assert_eq(get(bad, path, &r), 401);
+	it_http_free(&r);
+	cr_assert_eq(get(key("company_admin", "Api One", NULL, 1), path, &r),
+	    401);
+	it_http_free(&r);
+	cr_assert_eq(get(k, path, &r), 200);
+	it_http_free(&r);
+	/* A second request is served from the worker's cache, same answer. */
+	cr_assert_eq(get(k, path, &r), 200);
+	it_http_free(&r);
+	cr_assert_eq(get(bad, path, &r), 401);
+	it_http_free(&r);
+}
+
+Test(api_mailboxes, get_one_within_scope)
+{
+	struct it_http	 r;
+	char		*one = key("company_admin", "Api One", NULL, 0);
+	char		*two = key("company_viewer", "Api Two", NULL, 0);
+	char		*dom = key("domain_admin", "Api One", "uno.api.example", 0);
+	char		*op = key("operator", NULL, NULL, 0);
+
+	cr_assert_eq(get(one, "/api/v1/mailboxes/Alice@One.Api.Example", &r),
+	    200);
+	cr_assert_str_eq(r.content_type, "application/json");
+	cr_assert(has(&r, "\"address\":\"alice@one.api.example\""));
+	cr_assert(has(&r, "\"display_name\":\"Alice Tester\""));
+	cr_assert(has(&r, "\"cluster\":\"api\""));
+	cr_assert(!has(&r, "mailstore"), "%s", r.body.data);
+	it_http_free(&r);
+
+	/* Another company's mailbox is not found, like one that is not. */
+	cr_assert_eq(get(two, "/api/v1/mailboxes/alice@one.api.example", &r),
+	    404);
+	cr_assert(has(&r, "no such mailbox"));
+	it_http_free(&r);
+	cr_assert_eq(get(two, "/api/v1/mailboxes/nobody@two.api.example", &r),
+	    404);
+	it_http_free(&r);
+	cr_assert_eq(get(two, "/api/v1/mailboxes/alice@two.api.example", &r),
+	    200);
+	it_http_free(&r);
+
+	cr_assert_eq(get(dom, "/api/v1/mailboxes/alice@uno.api.example", &r),
+	    200);
+	it_http_free(&r);
+	cr_assert_eq(get(dom, "/api/v1/mailboxes/alice@one.api.example", &r),
+	    404);
+	it_http_free(&r);
+
+	cr_assert_eq(get(op, "/api/v1/mailboxes/alice%40two.api.example", &r),
+	    200);
+	cr_assert(has(&r, "\"mailstore\":\"api1\""));
+	it_http_free(&r);
+	cr_assert_eq(get(op, "/api/v1/mailboxes/not-an-address", &r), 404);
+	it_http_free(&r);
+}
+
+/* Walk every page; returns how many mailboxes the pages held. */
+static int
+walk(const char *k, const char *filter, int limit)
+{
+	struct it_http	 r;
+	char		 path[512], cursor[600] = "", *c, *e;
+	int		 total = 0, pages = 0;
+	char		*p;
+
+	for (;;) {
+		snprintf(path, sizeof(path), "/api/v1/mailboxes?limit=%d%s%s%s",
+		    limit, filter, cursor[0] ? "&cursor=" : "", cursor);
+		cr_assert_eq(get(k, path, &r), 200, "%s: %s", path,
+		    r.body.data);
+		for (p = r.body.data; (p = strstr(p, "\"address\":")); p++)
+			total++;
+		c = strstr(r.body.data, "\"next_cursor\" : \"");
+		cr_assert(pages++ < 100);
+		if (c == NULL) {
+			cr_assert(has(&r, "\"next_cursor\" : null"), "%s",
+			    r.body.data);
+			it_http_free(&r);
+			return (total);
+		}
+		c += strlen("\"next_cursor\" : \"");
+		e = strchr(c, '"');
+		snprintf(cursor, sizeof(cursor), "%.*s", (int)(e - c), c);
+		it_http_free(&r);
+	}
+}
+
+Test(api_mailboxes, list_pages_and_filters)
+{
+	char	*one = key("company_admin", "Api One", NULL, 0);
+	char	*dom = key("domain_admin", "Api One", "uno.api.example", 0);
+
+	cr_assert_eq(walk(one, "", 5), 12);
+	cr_assert_eq(walk(one, "", 1000), 12);
+	cr_assert_eq(walk(one, "", 12), 12);
+	cr_assert_eq(walk(dom, "", 4), 6);
+	cr_assert_eq(walk(one, "&domain=uno.api.example", 2), 6);
+	cr_assert_eq(walk(one, "&status=suspended", 2), 2);
+	cr_assert_eq(walk(one, "&q=al", 3), 4);
+	/* Display names too, case-insensitively; _ is not a wildcard. */
+	cr_assert_eq(walk(one, "&q=Bob%20T", 3), 2);
+	cr_assert_eq(walk(one, "&q=al_", 3), 2);
+	cr_assert_eq(walk(one, "&q=a%25", 3), 0);
+}
+
+Test(api_mailboxes, list_refuses_bad_parameters)
+{
+	static const char *bad[][2] = {
+		{ "limit=0", "limit" },
+		{ "limit=1001", "limit" },
+		{ "limit=ten", "limit" },
+		{ "cursor=xyz", "cursor" },
+		{ "domain=not_a_domain", "domain" },
+		{ "q=%zz", "'q'" },
+		{ "status=a&status=b", "'status'" },
+	};
+	struct it_http	 r;
+	char		*one = key("company_admin", "Api One", NULL, 0);
+	char		 path[256];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(path, sizeof(path), "/api/v1/mailboxes?%s", bad[i][0]);
+		cr_expect_eq(get(one, path, &r), 400, "%s", path);
+		cr_expect(has(&r, bad[i][1]), "%s: %s", path, r.body.data);
+		cr_expect(has(&r, "urn:postroom:problem:bad-request"));
+		it_http_free(&r);
+	}
+}
