@@ -20,11 +20,14 @@ SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer
 LIB_SRC		:= $(sort $(wildcard app/lib/*.c))
 APP_SRC		:= $(sort $(wildcard app/*.c))
 CLI_SRC		:= $(sort $(wildcard app/cli/*.c))
+# The collector's pure parts (log parsing, correlation) are shared with the
+# unit tests; its main program is not.
+STATS_LIB_SRC	:= $(sort $(filter-out stats/main.c, $(wildcard stats/*.c)))
 UNIT_SRC	:= $(sort $(wildcard tests/unit/*.c))
 ITEST_SRC	:= $(sort $(wildcard tests/integration/*.c))
 ASSETS		:= $(sort $(shell find assets -type f 2>/dev/null))
 MIGRATIONS	:= $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
-HDRS		:= $(wildcard app/*.h app/lib/*.h app/cli/*.h)
+HDRS		:= $(wildcard app/*.h app/lib/*.h app/cli/*.h stats/*.h)
 
 LIB_LIBS	:= -lcrypt -lcrypto -lidn2 -lcsv
 MODULE		:= $(B)/postroom.so
@@ -74,9 +77,9 @@ $(CLI): $(CLI_SRC) $(LIB_SRC) $(B)/migrations.c $(HDRS)
 	    $(CLI_SRC) $(LIB_SRC) $(B)/migrations.c -lpq $(LIB_LIBS)
 
 # Test binaries carry AddressSanitizer and UBSan.
-$(B)/unit: $(UNIT_SRC) $(LIB_SRC) $(HDRS)
-	$(CC) $(PR_CFLAGS) $(SAN) -o $@ $(UNIT_SRC) $(LIB_SRC) \
-	    -lcriterion $(LIB_LIBS)
+$(B)/unit: $(UNIT_SRC) $(LIB_SRC) $(STATS_LIB_SRC) $(HDRS)
+	$(CC) $(PR_CFLAGS) $(SAN) -Istats -o $@ $(UNIT_SRC) $(LIB_SRC) \
+	    $(STATS_LIB_SRC) -lcriterion $(LIB_LIBS)
 
 $(B)/itest: $(ITEST_SRC) $(LIB_SRC) $(HDRS)
 	$(CC) $(PR_CFLAGS) $(SAN) -I/usr/include/postgresql -o $@ \
