@@ -213,6 +213,7 @@ api_onfree(struct http_request *req)
 	kore_pgsql_cleanup(&api->sql);
 	api_clear_query(api);
 	kore_free(api->data);
+	pr_json_free(&api->body);
 	http_state_cleanup(req);
 }
 

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "apikey.h"
+#include "json.h"
 #include "postroom.h"
 
 /* Roles, in rank order: a role may undo what a lower one did. */
@@ -35,7 +36,7 @@ struct pr_actor {
 	char		who[64];		/* the audit log's actor */
 };
 
-#define PR_API_MAXPARAMS	16
+#define PR_API_MAXPARAMS	24
 
 struct pr_api;
 typedef void	(*pr_api_fn)(struct pr_api *);
@@ -59,6 +60,7 @@ struct pr_api {
 
 	pr_api_fn		 start;
 	void			*data;		/* the handler's; freed with it */
+	struct pr_json_doc	 body;		/* the request's JSON, if read */
 };
 
 /* Methods a route takes. */
@@ -84,9 +86,37 @@ int		 pr_api_rows(struct pr_api *);
 const char	*pr_api_value(struct pr_api *, int row, int col);
 int		 pr_api_isnull(struct pr_api *, int row, int col);
 
+/*
+ * The request body as a JSON object (body.c); NULL after answering 400,
+ * 413 or 415.
+ */
+const struct pr_json	*pr_api_body(struct pr_api *);
+
+/* Field errors, answered together as one 422 (body.c). */
+struct pr_fields {
+	struct sbuf	list;
+	int		count;
+};
+
+void	pr_fields_init(struct pr_fields *);
+void	pr_fields_add(struct pr_fields *, const char *field, const char *fmt,
+	    ...) __attribute__((format(printf, 3, 4)));
+/* Answers 422 and returns 1 when there are errors; frees f either way. */
+int	pr_fields_answer(struct pr_api *, struct pr_fields *);
+/* The same as a 409: the fields clash with what exists. */
+int	pr_fields_conflict(struct pr_api *, struct pr_fields *);
+/* Every member of obj must be one of names (NULL-terminated). */
+void	pr_fields_known(struct pr_fields *, const struct pr_json *obj,
+	    const char *const *names);
+
+/* The client's address, trusting X-Forwarded-For only from the proxy. */
+void	pr_remote_addr(struct http_request *, char *out, size_t outlen);
+
 /* Authentication (auth.c): fills api->actor, or answers 401. */
 int	pr_auth_begin(struct pr_api *);
 int	pr_role_at_least(const struct pr_actor *, enum pr_role);
+/* The domain scope as an SQL array parameter, or NULL for no limit. */
+const char	*pr_actor_domains(const struct pr_actor *);
 
 #define PR_PROBLEM_UNAUTHORIZED	"urn:postroom:problem:unauthorized"
 #define PR_PROBLEM_FORBIDDEN	"urn:postroom:problem:forbidden"
@@ -95,5 +125,6 @@ int	pr_role_at_least(const struct pr_actor *, enum pr_role);
 #define PR_PROBLEM_INTERNAL	"urn:postroom:problem:internal"
 #define PR_PROBLEM_CONFLICT	"urn:postroom:problem:conflict"
 #define PR_PROBLEM_VALIDATION	"urn:postroom:problem:validation"
+#define PR_PROBLEM_TOO_LARGE	"urn:postroom:problem:too-large"
 
 #endif

@@ -60,6 +60,12 @@ pr_role_at_least(const struct pr_actor *a, enum pr_role r)
 	return (a->role >= r);
 }
 
+const char *
+pr_actor_domains(const struct pr_actor *a)
+{
+	return (a->domains[0] != '\0' ? a->domains : NULL);
+}
+
 static struct key_entry *
 cache_slot(const char *key_id)
 {

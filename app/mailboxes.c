@@ -1,8 +1,8 @@
 /*
  * /api/v1/mailboxes: read one mailbox, list and search them.
  *
- * PostgreSQL writes the JSON (json_build_object escapes and types every
- * value); the handlers only pass it on.  Every query carries the actor's
+ * PostgreSQL writes the JSON (mailbox.h); the handlers pass it on.
+ * Every query carries the actor's
  * scope: its company (0 for provider staff) and, for domain admins, the
  * domains it may see.  Another company's mailbox is simply not found.
  */
@@ -14,39 +14,23 @@
 #include <string.h>
 
 #include "api.h"
+#include "mailbox.h"
 #include "query.h"
 #include "validate.h"
 
 int	pr_mailbox(struct http_request *);
 int	pr_mailboxes(struct http_request *);
+void	pr_mailbox_create(struct pr_api *);
 
 #define LIST_DEFAULT	50
 #define LIST_MAX	1000
 
-/* The mailbox as the API shows it; $1 is true for provider staff. */
-#define MAILBOX_JSON							\
-	"json_strip_nulls(json_build_object("				\
-	"'address', m.address, 'domain', d.name, "			\
-	"'display_name', m.display_name, 'status', m.status, "		\
-	"'quota_bytes', m.quota_bytes, 'used_bytes', m.used_bytes, "	\
-	"'used_messages', m.used_messages, 'cluster', c.name, "		\
-	"'mailstore', CASE WHEN $1 THEN s.name END, "			\
-	"'services', json_build_object('imap', m.imap, 'pop3', m.pop3, " \
-	"'webmail', m.webmail, 'send', m.send, 'receive', m.receive), "	\
-	"'send_limit_24h', m.send_limit_24h, "				\
-	"'forward_to', m.forward_to, "					\
-	"'forward_keep_copy', m.forward_keep_copy, "			\
-	"'created_at', m.created_at, 'updated_at', m.updated_at))"
+#define MAILBOX_FROM	"FROM mailboxes m " MAILBOX_JOINS
 
-#define MAILBOX_FROM							\
-	"FROM mailboxes m JOIN domains d ON d.company_id = m.company_id " \
-	"AND d.id = m.domain_id JOIN clusters c ON c.id = m.cluster_id " \
-	"JOIN mailstores s ON s.id = m.mailstore_id "
-
-/* $2 company (0: any), $3 domain scope ('' : any) */
+/* $2 company (0: any), $3 domain scope (NULL: any) */
 #define MAILBOX_SCOPE							\
 	"m.deleted_at IS NULL AND ($2::bigint = 0 OR m.company_id = $2) " \
-	"AND ($3 = '' OR m.domain_id = ANY($3::bigint[])) "
+	"AND ($3::bigint[] IS NULL OR m.domain_id = ANY($3::bigint[])) "
 
 static const char *
 staff(struct pr_api *api)
@@ -86,9 +70,9 @@ mailbox_get(struct pr_api *api)
 		mailbox_found(api);
 		return;
 	}
-	pr_api_query(api, mailbox_found, "SELECT " MAILBOX_JSON " "
+	pr_api_query(api, mailbox_found, "SELECT " MAILBOX_JSON("$1") " "
 	    MAILBOX_FROM "WHERE m.address = $4 AND " MAILBOX_SCOPE,
-	    4, staff(api), api->actor.company, api->actor.domains, address);
+	    4, staff(api), api->actor.company, pr_actor_domains(&api->actor), address);
 }
 
 int
@@ -173,7 +157,7 @@ mailboxes_list(struct pr_api *api)
 	 * cursor is the last address shown, in hex.
 	 */
 	pr_api_query(api, mailboxes_listed,
-	    "WITH page AS (SELECT m.address, " MAILBOX_JSON " AS j "
+	    "WITH page AS (SELECT m.address, " MAILBOX_JSON("$1") " AS j "
 	    MAILBOX_FROM "WHERE " MAILBOX_SCOPE
 	    "AND ($4 = '' OR m.address > $4) "
 	    "AND ($5 = '%' OR m.address LIKE $5 OR "
@@ -186,12 +170,14 @@ mailboxes_list(struct pr_api *api)
 	    "count(*) FROM page) > $8::int THEN (SELECT encode(convert_to("
 	    "address, 'UTF8'), 'hex') FROM page ORDER BY address OFFSET "
 	    "$8::int - 1 LIMIT 1) END)",
-	    8, staff(api), api->actor.company, api->actor.domains, cursor,
+	    8, staff(api), api->actor.company, pr_actor_domains(&api->actor), cursor,
 	    like, domain, status, limit_s);
 }
 
 int
 pr_mailboxes(struct http_request *req)
 {
-	return (pr_api_run(req, PR_GET, mailboxes_list));
+	return (pr_api_run(req, PR_GET | PR_POST,
+	    req->method == HTTP_METHOD_POST ? pr_mailbox_create :
+	    mailboxes_list));
 }

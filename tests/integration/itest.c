@@ -198,6 +198,13 @@ int
 it_http(const char *method, const char *url, const char *hdr,
     struct it_http *r)
 {
+	return (it_http_body(method, url, hdr, NULL, NULL, r));
+}
+
+int
+it_http_body(const char *method, const char *url, const char *hdr,
+    const char *hdr2, const char *body, struct it_http *r)
+{
 	struct curl_slist	*h = NULL;
 	CURL			*c;
 	CURLcode		 rc;
@@ -208,6 +215,8 @@ it_http(const char *method, const char *url, const char *hdr,
 		return (-1);
 	if (hdr != NULL)
 		h = curl_slist_append(h, hdr);
+	if (hdr2 != NULL)
+		h = curl_slist_append(h, hdr2);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
@@ -221,11 +230,15 @@ it_http(const char *method, const char *url, const char *hdr,
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	/* Kore answers 411 to a POST or PUT without Content-Length. */
-	if (strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+	if (body != NULL || strcmp(method, "POST") == 0 ||
+	    strcmp(method, "PUT") == 0)
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
 	rc = curl_easy_perform(c);
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	else
+		fprintf(stderr, "it_http: %s %s: %s\n", method, url,
+		    curl_easy_strerror(rc));
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
 	return (rc == CURLE_OK ? 0 : -1);

@@ -12,7 +12,7 @@ struct it_http {
 	char		content_type[128];
 	char		etag[128];
 	char		allow[64];
-	char		location[256];
+	char		location[512];
 	char		hsts[128];
 };
 
@@ -32,6 +32,9 @@ const char	*it_try(PGconn *, const char *sql, int n,
 char		*it_fresh_db(const char *name);
 
 int		 it_http(const char *method, const char *url, const char *hdr,
+		    struct it_http *);
+int		 it_http_body(const char *method, const char *url,
+		    const char *hdr, const char *hdr2, const char *body,
 		    struct it_http *);
 void		 it_http_free(struct it_http *);
 int		 it_run(const char *cmd, struct sbuf *out);

@@ -1,0 +1,30 @@
+/*
+ * The mailbox as the API shows it, shared by the mailbox handlers.
+ * PostgreSQL writes the JSON: json_build_object escapes and types every
+ * value.  STAFF is the SQL parameter that says provider staff ask: only
+ * they see the mailstore.  The row is m, with its domain d, cluster c and
+ * mailstore s (MAILBOX_JOINS).
+ */
+#ifndef PR_MAILBOX_H
+#define PR_MAILBOX_H
+
+#define MAILBOX_JSON(STAFF)						\
+	"json_strip_nulls(json_build_object("				\
+	"'address', m.address, 'domain', d.name, "			\
+	"'display_name', m.display_name, 'status', m.status, "		\
+	"'quota_bytes', m.quota_bytes, 'used_bytes', m.used_bytes, "	\
+	"'used_messages', m.used_messages, 'cluster', c.name, "		\
+	"'mailstore', CASE WHEN " STAFF " THEN s.name END, "		\
+	"'services', json_build_object('imap', m.imap, 'pop3', m.pop3, " \
+	"'webmail', m.webmail, 'send', m.send, 'receive', m.receive), "	\
+	"'send_limit_24h', m.send_limit_24h, "				\
+	"'forward_to', m.forward_to, "					\
+	"'forward_keep_copy', m.forward_keep_copy, "			\
+	"'created_at', m.created_at, 'updated_at', m.updated_at))"
+
+#define MAILBOX_JOINS							\
+	"JOIN domains d ON d.company_id = m.company_id "		\
+	"AND d.id = m.domain_id JOIN clusters c ON c.id = m.cluster_id " \
+	"JOIN mailstores s ON s.id = m.mailstore_id "
+
+#endif

@@ -1,0 +1,354 @@
+/*
+ * POST /api/v1/mailboxes: create a mailbox.
+ *
+ * Three steps: check the body; read the domain (within the actor's scope)
+ * and its cluster's mailstores, and place the mailbox (placement.c); then
+ * one statement that checks the limits under a lock on the company row,
+ * inserts, and writes the audit entry: all of it or nothing.
+ */
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include <openssl/crypto.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "mailbox.h"
+#include "password.h"
+#include "placement.h"
+#include "validate.h"
+
+void	pr_mailbox_create(struct pr_api *);
+
+#define MAX_STORES	64
+#define NSERVICES	5
+
+/* NULL-terminated for pr_fields_known(). */
+static const char *const services[NSERVICES + 1] = {
+	"imap", "pop3", "webmail", "send", "receive", NULL
+};
+
+struct mbnew {
+	char	address[PR_ADDRESS_MAX + 1];
+	char	local[PR_LOCAL_MAX + 1];
+	char	domain[PR_DOMAIN_MAX + 1];
+	char	display_name[801];
+	char	hash[PR_PW_HASH_MAX];
+	char	quota[24];			/* "" : the default */
+	char	service[NSERVICES][12];
+	char	send_limit[16];
+	char	company[24];
+	char	domain_id[24];
+	char	cluster[24];
+	char	store[24];
+};
+
+static void	create_placed(struct pr_api *);
+static void	create_insert(struct pr_api *);
+static void	create_done(struct pr_api *);
+static void	create_failed(struct pr_api *);
+
+static void
+check_address(struct pr_fields *f, const struct pr_json *v, struct mbnew *n)
+{
+	const char	*why;
+	char		*at;
+
+	if (v == NULL || v->type != PR_JSON_STRING) {
+		pr_fields_add(f, "address", "required, a string");
+		return;
+	}
+	if ((why = pr_address_check(v->u.string.s, n->address,
+	    sizeof(n->address))) != NULL) {
+		pr_fields_add(f, "address", "%s", why);
+		return;
+	}
+	at = strchr(n->address, '@');
+	snprintf(n->local, sizeof(n->local), "%.*s",
+	    (int)(at - n->address), n->address);
+	snprintf(n->domain, sizeof(n->domain), "%s", at + 1);
+}
+
+static void
+check_password(struct pr_fields *f, const struct pr_json *v, struct mbnew *n)
+{
+	const char	*why;
+
+	if (v == NULL || v->type != PR_JSON_STRING) {
+		pr_fields_add(f, "password", "required, a string");
+		return;
+	}
+	if ((why = pr_password_policy(v->u.string.s, n->local)) != NULL) {
+		pr_fields_add(f, "password", "%s", why);
+		return;
+	}
+	if (f->count == 0 && pr_password_hash(v->u.string.s,
+	    PR_PW_SHA512_CRYPT, n->hash, sizeof(n->hash)) == -1)
+		pr_fields_add(f, "password", "could not be hashed");
+}
+
+static void
+check_display_name(struct pr_fields *f, const struct pr_json *v,
+    struct mbnew *n)
+{
+	const unsigned char	*p;
+	size_t			 chars = 0;
+
+	if (v == NULL)
+		return;
+	if (v->type != PR_JSON_STRING) {
+		pr_fields_add(f, "display_name", "must be a string");
+		return;
+	}
+	for (p = (const unsigned char *)v->u.string.s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			pr_fields_add(f, "display_name",
+			    "must not contain control characters");
+			return;
+		}
+		if ((*p & 0xc0) != 0x80)
+			chars++;
+	}
+	if (chars > 200) {
+		pr_fields_add(f, "display_name", "at most 200 characters");
+		return;
+	}
+	snprintf(n->display_name, sizeof(n->display_name), "%s",
+	    v->u.string.s);
+}
+
+/* An optional whole number in [min, max], as text into out. */
+static void
+check_integer(struct pr_fields *f, const char *name, const struct pr_json *v,
+    int64_t min, int64_t max, char *out, size_t outlen)
+{
+	if (v == NULL)
+		return;
+	if (v->type != PR_JSON_NUMBER || !v->u.number.is_integer ||
+	    v->u.number.integer < min || v->u.number.integer > max) {
+		pr_fields_add(f, name, "must be a whole number from %lld to %lld",
+		    (long long)min, (long long)max);
+		return;
+	}
+	snprintf(out, outlen, "%lld", (long long)v->u.number.integer);
+}
+
+/* New mailboxes' services are enabled or disabled, not suspended. */
+static void
+check_services(struct pr_fields *f, const struct pr_json *v, struct mbnew *n)
+{
+	const struct pr_json	*s;
+	char			 name[32];
+	int			 i;
+
+	for (i = 0; i < NSERVICES; i++)
+		snprintf(n->service[i], sizeof(n->service[i]), "enabled");
+	if (v == NULL)
+		return;
+	if (v->type != PR_JSON_OBJECT) {
+		pr_fields_add(f, "services", "must be an object");
+		return;
+	}
+	pr_fields_known(f, v, services);
+	for (i = 0; i < NSERVICES; i++) {
+		if ((s = pr_json_get(v, services[i])) == NULL)
+			continue;
+		snprintf(name, sizeof(name), "services.%s", services[i]);
+		if (s->type != PR_JSON_STRING ||
+		    (strcmp(s->u.string.s, "enabled") != 0 &&
+		    strcmp(s->u.string.s, "disabled") != 0)) {
+			pr_fields_add(f, name, "must be \"enabled\" or "
+			    "\"disabled\"");
+			continue;
+		}
+		snprintf(n->service[i], sizeof(n->service[i]), "%s",
+		    s->u.string.s);
+	}
+}
+
+void
+pr_mailbox_create(struct pr_api *api)
+{
+	static const char *const known[] = { "address", "password",
+	    "display_name", "quota_bytes", "services", "send_limit_24h", NULL };
+	const struct pr_json	*body;
+	struct pr_fields	 f;
+	struct mbnew		*n;
+
+	if (api->actor.role == PR_ROLE_COMPANY_VIEWER ||
+	    api->actor.role == PR_ROLE_SUPPORT) {
+		pr_api_problem(api, HTTP_STATUS_FORBIDDEN, PR_PROBLEM_FORBIDDEN,
+		    "Forbidden", "this role cannot create mailboxes");
+		return;
+	}
+	if ((body = pr_api_body(api)) == NULL)
+		return;
+	n = api->data = kore_calloc(1, sizeof(*n));
+	pr_fields_init(&f);
+	pr_fields_known(&f, body, known);
+	check_address(&f, pr_json_get(body, "address"), n);
+	check_display_name(&f, pr_json_get(body, "display_name"), n);
+	check_integer(&f, "quota_bytes", pr_json_get(body, "quota_bytes"),
+	    1, INT64_MAX, n->quota, sizeof(n->quota));
+	check_integer(&f, "send_limit_24h", pr_json_get(body,
+	    "send_limit_24h"), 0, 1000000, n->send_limit, sizeof(n->send_limit));
+	check_services(&f, pr_json_get(body, "services"), n);
+	/* Last: it hashes only when everything else is right. */
+	check_password(&f, pr_json_get(body, "password"), n);
+	if (pr_fields_answer(api, &f))
+		return;
+
+	pr_api_query(api, create_placed,
+	    "SELECT d.company_id, d.id, co.cluster_id, s.id, "
+	    "s.state = 'enabled', s.capacity_bytes, s.used_bytes, "
+	    "s.mailbox_count, coalesce(cc.mailboxes, 0) "
+	    "FROM domains d JOIN companies co ON co.id = d.company_id "
+	    "LEFT JOIN mailstores s ON s.cluster_id = co.cluster_id "
+	    "LEFT JOIN mailstore_company_counts cc ON cc.company_id = co.id "
+	    "AND cc.mailstore_id = s.id WHERE d.name = $1 AND "
+	    "d.deleted_at IS NULL AND ($2::bigint = 0 OR d.company_id = $2) "
+	    "AND ($3::bigint[] IS NULL OR d.id = ANY($3::bigint[])) ORDER BY s.id",
+	    3, n->domain, api->actor.company, pr_actor_domains(&api->actor));
+}
+
+static void
+create_placed(struct pr_api *api)
+{
+	struct mbnew	*n = api->data;
+	struct pr_store	 stores[MAX_STORES];
+	struct pr_fields f;
+	int		 i, rows, pick;
+
+	if ((rows = pr_api_rows(api)) == 0) {
+		pr_fields_init(&f);
+		pr_fields_add(&f, "address", "no such domain: %s", n->domain);
+		pr_fields_answer(api, &f);
+		return;
+	}
+	snprintf(n->company, sizeof(n->company), "%s", pr_api_value(api, 0, 0));
+	snprintf(n->domain_id, sizeof(n->domain_id), "%s",
+	    pr_api_value(api, 0, 1));
+	snprintf(n->cluster, sizeof(n->cluster), "%s", pr_api_value(api, 0, 2));
+	memset(stores, 0, sizeof(stores));
+	for (i = 0; i < rows && i < MAX_STORES && !pr_api_isnull(api, i, 3);
+	    i++) {
+		stores[i].id = strtoll(pr_api_value(api, i, 3), NULL, 10);
+		stores[i].enabled = pr_api_value(api, i, 4)[0] == 't';
+		stores[i].capacity_bytes = strtoll(pr_api_value(api, i, 5),
+		    NULL, 10);
+		stores[i].used_bytes = strtoll(pr_api_value(api, i, 6), NULL, 10);
+		stores[i].mailboxes = strtoll(pr_api_value(api, i, 7), NULL, 10);
+		stores[i].company_mailboxes = strtoll(pr_api_value(api, i, 8),
+		    NULL, 10);
+	}
+	if ((pick = pr_place(stores, (size_t)i)) == -1) {
+		pr_api_problem(api, HTTP_STATUS_CONFLICT, PR_PROBLEM_CONFLICT,
+		    "No mailstore", "no mailstore of this company's cluster "
+		    "takes new mailboxes");
+		return;
+	}
+	snprintf(n->store, sizeof(n->store), "%lld", (long long)stores[pick].id);
+	create_insert(api);
+}
+
+/*
+ * Limits are read under a lock on the company row, so two creates at once
+ * cannot both take the last place; storage limits count allocated quota.
+ */
+static void
+create_insert(struct pr_api *api)
+{
+	struct mbnew	*n = api->data;
+	char		 remote[64];
+
+	pr_remote_addr(api->req, remote, sizeof(remote));
+	pr_api_query(api, create_done,
+	    "WITH co AS (SELECT status, max_mailboxes, max_storage_bytes, "
+	    "default_quota_bytes FROM companies WHERE id = $1 FOR UPDATE), "
+	    "dom AS (SELECT status, max_mailboxes, max_storage_bytes, "
+	    "default_quota_bytes FROM domains WHERE company_id = $1 AND id = $2 "
+	    "AND deleted_at IS NULL), "
+	    "used AS (SELECT count(*) AS n, coalesce(sum(quota_bytes), 0) AS b, "
+	    "count(*) FILTER (WHERE domain_id = $2) AS dn, coalesce(sum("
+	    "quota_bytes) FILTER (WHERE domain_id = $2), 0) AS db FROM "
+	    "mailboxes WHERE company_id = $1 AND deleted_at IS NULL), "
+	    "q AS (SELECT coalesce(nullif($6, '')::bigint, "
+	    "dom.default_quota_bytes, co.default_quota_bytes) AS quota "
+	    "FROM co, dom), "
+	    "why AS (SELECT q.quota, CASE "
+	    "WHEN co.status <> 'active' THEN 'the company is suspended' "
+	    "WHEN dom.status <> 'active' THEN 'the domain is suspended' "
+	    "WHEN used.n >= co.max_mailboxes THEN 'the company has its "
+	    "maximum of ' || co.max_mailboxes || ' mailboxes' "
+	    "WHEN used.dn >= dom.max_mailboxes THEN 'the domain has its "
+	    "maximum of ' || dom.max_mailboxes || ' mailboxes' "
+	    "WHEN used.b + q.quota > co.max_storage_bytes THEN 'quota_bytes: "
+	    "more than the company''s remaining storage of ' || "
+	    "greatest(co.max_storage_bytes - used.b, 0) || ' bytes' "
+	    "WHEN used.db + q.quota > dom.max_storage_bytes THEN 'quota_bytes: "
+	    "more than the domain''s remaining storage of ' || "
+	    "greatest(dom.max_storage_bytes - used.db, 0) || ' bytes' "
+	    "END AS reason FROM co, dom, used, q), "
+	    "m AS (INSERT INTO mailboxes (company_id, domain_id, local_part, "
+	    "display_name, password_hash, quota_bytes, cluster_id, "
+	    "mailstore_id, imap, pop3, webmail, send, receive, send_limit_24h) "
+	    "SELECT $1, $2, $3, $4, $5, quota, $7, $8, $9, $10, $11, $12, $13, "
+	    "coalesce(nullif($14, '')::int, 2000) FROM why "
+	    "WHERE reason IS NULL RETURNING *), "
+	    "j AS (SELECT m.company_id, m.address, " MAILBOX_JSON("$18")
+	    " AS doc FROM m " MAILBOX_JOINS "), "
+	    "a AS (INSERT INTO audit_log (company_id, actor, actor_key_id, "
+	    "remote_addr, action, object_type, object_id, after) SELECT "
+	    "company_id, $15, nullif($16, ''), nullif($17, '')::inet, "
+	    "'mailbox.create', 'mailbox', address, doc::jsonb FROM j) "
+	    "SELECT (SELECT doc FROM j), (SELECT reason FROM why), "
+	    "(SELECT address FROM j)",
+	    18, n->company, n->domain_id, n->local, n->display_name, n->hash,
+	    n->quota, n->cluster, n->store, n->service[0], n->service[1],
+	    n->service[2], n->service[3], n->service[4], n->send_limit,
+	    api->actor.who, api->actor.key_id, remote,
+	    pr_role_at_least(&api->actor, PR_ROLE_SUPPORT) ? "t" : "f");
+	OPENSSL_cleanse(n->hash, sizeof(n->hash));
+	api->on_error = create_failed;
+}
+
+static void
+create_done(struct pr_api *api)
+{
+	struct pr_fields	 f;
+	const char		*doc, *reason;
+	char			 location[PR_ADDRESS_MAX + 32];
+
+	if (pr_api_rows(api) != 1 || pr_api_isnull(api, 0, 0)) {
+		reason = pr_api_rows(api) == 1 && !pr_api_isnull(api, 0, 1) ?
+		    pr_api_value(api, 0, 1) : "the domain went away";
+		if (strncmp(reason, "quota_bytes: ", 13) == 0) {
+			pr_fields_init(&f);
+			pr_fields_add(&f, "quota_bytes", "%s", reason + 13);
+			pr_fields_answer(api, &f);
+			return;
+		}
+		pr_api_problem(api, HTTP_STATUS_CONFLICT, PR_PROBLEM_CONFLICT,
+		    "Conflict", reason);
+		return;
+	}
+	doc = pr_api_value(api, 0, 0);
+	snprintf(location, sizeof(location), "/api/v1/mailboxes/%s",
+	    pr_api_value(api, 0, 2));
+	http_response_header(api->req, "location", location);
+	pr_api_json(api, HTTP_STATUS_CREATED, doc, strlen(doc));
+}
+
+static void
+create_failed(struct pr_api *api)
+{
+	struct pr_fields	f;
+
+	if (strcmp(api->sqlstate, "23505") != 0)
+		return;
+	pr_fields_init(&f);
+	pr_fields_add(&f, "address", "exists already, as a mailbox or an alias");
+	pr_fields_conflict(api, &f);
+}

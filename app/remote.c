@@ -1,0 +1,56 @@
+/*
+ * The client's address for the audit log.  Behind nginx every request
+ * comes from the proxy, which sets X-Forwarded-For; that header is
+ * believed only from POSTROOM_TRUSTED_PROXY (default 127.0.0.1; "none"
+ * believes nobody), since anyone else could write anything in it.
+ */
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+
+static void
+peer_addr(struct connection *c, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	if (c == NULL)
+		return;
+	if (c->family == AF_INET)
+		inet_ntop(AF_INET, &c->addr.ipv4.sin_addr, out, outlen);
+	else if (c->family == AF_INET6)
+		inet_ntop(AF_INET6, &c->addr.ipv6.sin6_addr, out, outlen);
+}
+
+/* A bare IPv4 or IPv6 address, nothing else. */
+static int
+is_ip(const char *s)
+{
+	unsigned char	buf[sizeof(struct in6_addr)];
+
+	return (inet_pton(AF_INET, s, buf) == 1 ||
+	    inet_pton(AF_INET6, s, buf) == 1);
+}
+
+void
+pr_remote_addr(struct http_request *req, char *out, size_t outlen)
+{
+	const char	*proxy, *xff;
+	char		 peer[INET6_ADDRSTRLEN], fwd[INET6_ADDRSTRLEN];
+
+	peer_addr(req->owner, peer, sizeof(peer));
+	snprintf(out, outlen, "%s", peer);
+	if ((proxy = getenv("POSTROOM_TRUSTED_PROXY")) == NULL)
+		proxy = "127.0.0.1";
+	if (strcmp(proxy, peer) != 0)
+		return;
+	if (!http_request_header(req, "x-forwarded-for", &xff))
+		return;
+	/* nginx overwrites the header: one address, the client's. */
+	snprintf(fwd, sizeof(fwd), "%.*s", (int)strcspn(xff, ", "), xff);
+	if (is_ip(fwd))
+		snprintf(out, outlen, "%s", fwd);
+}

@@ -1,0 +1,296 @@
+/*
+ * POST /api/v1/mailboxes: validation, scope, limits, placement, audit,
+ * and hashes that Dovecot itself accepts.
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apikey.h"
+#include "itest.h"
+#include "password.h"
+
+static PGconn	*db;
+
+/* Company "New One" (cluster newc, three stores) and "New Two". */
+static void
+fixture(void)
+{
+	db = it_db();
+	if (it_count(db, "SELECT count(*) FROM companies WHERE name = "
+	    "'New One'", 0, NULL) == 1)
+		return;
+	it_ok(db, "INSERT INTO clusters (name) VALUES ('newc')", 0, NULL);
+	it_ok(db, "INSERT INTO mailstores (cluster_id, name, mail_root, "
+	    "capacity_bytes) SELECT id, 'newc' || n, '/srv/newc' || n, "
+	    "1000000000 FROM clusters, generate_series(1, 3) n WHERE "
+	    "name = 'newc'", 0, NULL);
+	it_ok(db, "INSERT INTO companies (name, cluster_id, max_mailboxes, "
+	    "max_storage_bytes, default_quota_bytes) SELECT n, id, 40, "
+	    "100000000, 1000000 FROM clusters, unnest(ARRAY['New One', "
+	    "'New Two']) n WHERE name = 'newc'", 0, NULL);
+	it_ok(db, "INSERT INTO domains (company_id, name) SELECT c.id, d FROM "
+	    "companies c, unnest(ARRAY['one.new.example', 'uno.new.example']) d "
+	    "WHERE c.name = 'New One' UNION ALL SELECT id, 'two.new.example' "
+	    "FROM companies WHERE name = 'New Two'", 0, NULL);
+}
+
+static void
+done(void)
+{
+	PQfinish(db);
+}
+
+TestSuite(api_create, .init = fixture, .fini = done);
+
+static char *
+key(const char *role, const char *company, const char *domain)
+{
+	struct pr_apikey	 k;
+	const char		*p[4];
+	static char		 full[8][PR_KEY_MAX];
+	static int		 n;
+
+	cr_assert_eq(pr_apikey_new(&k), 0);
+	p[0] = k.id;
+	p[1] = company;
+	p[2] = role;
+	p[3] = k.hash;
+	it_ok(db, "INSERT INTO api_keys (key_id, company_id, role, secret_hash, "
+	    "created_by) SELECT $1, (SELECT id FROM companies WHERE name = $2), "
+	    "$3, $4, 'test'", 4, p);
+	if (domain != NULL) {
+		p[1] = domain;
+		it_ok(db, "INSERT INTO api_key_domains (company_id, key_id, "
+		    "domain_id) SELECT company_id, $1, id FROM domains WHERE "
+		    "name = $2", 2, p);
+	}
+	n = (n + 1) % 8;
+	snprintf(full[n], sizeof(full[n]), "%s", k.full);
+	return (full[n]);
+}
+
+/* POST a body; the answer in r. */
+static long
+post(const char *k, const char *body, const char *ctype, struct it_http *r)
+{
+	char	url[256], auth[160], ct[80];
+
+	snprintf(url, sizeof(url), "%s/api/v1/mailboxes", it_env("PR_TEST_URL"));
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", k);
+	snprintf(ct, sizeof(ct), "Content-Type: %s", ctype);
+	cr_assert_eq(it_http_body("POST", url, auth, ct, body, r), 0);
+	return (r->status);
+}
+
+static int
+has(struct it_http *r, const char *s)
+{
+	return (strstr(r->body.data, s) != NULL);
+}
+
+static long long
+count(const char *what)
+{
+	char	sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", what);
+	return (it_count(db, sql, 0, NULL));
+}
+
+Test(api_create, creates_places_audits)
+{
+	struct it_http	 r;
+	struct sbuf	 cmd, out;
+	const char	*p[1] = { "new.user@one.new.example" };
+	char		*k = key("company_admin", "New One", NULL);
+	char		*hash, *store;
+
+	cr_assert_eq(post(k, "{\"address\": \"New.User@One.New.Example\", "
+	    "\"password\": \"correct horse battery\", \"display_name\": "
+	    "\"J\\u00f6rg \\\"Nu\\\" User\", \"services\": {\"pop3\": "
+	    "\"disabled\"}, \"send_limit_24h\": 500}", "application/json",
+	    &r), 201, "%s", r.body.data);
+	cr_assert_str_eq(r.location, "/api/v1/mailboxes/new.user@one.new.example");
+	cr_assert(has(&r, "\"address\":\"new.user@one.new.example\""));
+	cr_assert(has(&r, "\"display_name\":\"J\xc3\xb6rg \\\"Nu\\\" User\""),
+	    "%s", r.body.data);
+	cr_assert(has(&r, "\"pop3\":\"disabled\""));
+	cr_assert(has(&r, "\"quota_bytes\":1000000"));	/* the default */
+	cr_assert(has(&r, "\"send_limit_24h\":500"));
+	cr_assert(!has(&r, "password") && !has(&r, "CRYPT"));
+	it_http_free(&r);
+
+	/* Stored as a crypt hash that this code and Dovecot both verify. */
+	hash = it_value(db, "SELECT password_hash FROM mailboxes WHERE "
+	    "address = $1", 1, p);
+	cr_assert_eq(pr_password_verify("correct horse battery", hash), 1);
+	sbuf_init(&cmd);
+	sbuf_init(&out);
+	sbuf_printf(&cmd, "doveadm pw -t '%s' -p 'correct horse battery'",
+	    hash);
+	cr_assert_eq(it_run(cmd.data, &out), 0, "%s", out.data);
+	cr_assert(strstr(out.data, "(verified)") != NULL, "%s", out.data);
+	sbuf_reset(&cmd);
+	sbuf_reset(&out);
+	sbuf_printf(&cmd, "doveadm pw -t '%s' -p 'wrong horse battery'", hash);
+	cr_assert_neq(it_run(cmd.data, &out), 0, "%s", out.data);
+	sbuf_free(&cmd);
+	sbuf_free(&out);
+	free(hash);
+
+	store = it_value(db, "SELECT s.name FROM mailboxes m JOIN mailstores s "
+	    "ON s.id = m.mailstore_id WHERE m.address = $1", 1, p);
+	cr_assert(strncmp(store, "newc", 4) == 0, "%s", store);
+	free(store);
+	cr_assert_eq(it_count(db, "SELECT count(*) FROM audit_log WHERE "
+	    "action = 'mailbox.create' AND object_id = $1 AND actor LIKE "
+	    "'key:%' AND actor_key_id IS NOT NULL AND remote_addr = "
+	    "'127.0.0.1' AND after->>'address' = $1 AND after::text NOT "
+	    "LIKE '%CRYPT%'", 1, p), 1);
+
+	/* The same address again: a conflict, nothing added. */
+	cr_assert_eq(post(k, "{\"address\": \"new.user@one.new.example\", "
+	    "\"password\": \"another long one\"}", "application/json", &r),
+	    409);
+	cr_assert(has(&r, "\"field\":\"address\""));
+	it_http_free(&r);
+	cr_assert_eq(it_count(db, "SELECT count(*) FROM audit_log WHERE "
+	    "object_id = $1", 1, p), 1);
+}
+
+Test(api_create, new_mailboxes_spread_over_stores)
+{
+	struct it_http	 r;
+	char		*k = key("company_admin", "New Two", NULL);
+	char		 body[256];
+	int		 i;
+
+	for (i = 0; i < 9; i++) {
+		snprintf(body, sizeof(body), "{\"address\": \"spread%d@two.new."
+		    "example\", \"password\": \"long enough pw\"}", i);
+		cr_assert_eq(post(k, body, "application/json", &r), 201, "%s",
+		    r.body.data);
+		it_http_free(&r);
+	}
+	cr_assert_eq(it_count(db, "SELECT max(n) - min(n) FROM (SELECT "
+	    "count(*) n FROM mailboxes WHERE local_part LIKE 'spread%' GROUP BY "
+	    "mailstore_id) x", 0, NULL), 0);
+	cr_assert_eq(it_count(db, "SELECT count(DISTINCT mailstore_id) FROM "
+	    "mailboxes WHERE local_part LIKE 'spread%'", 0, NULL), 3);
+}
+
+Test(api_create, every_field_error_at_once)
+{
+	struct it_http	 r;
+	char		*k = key("company_admin", "New One", NULL);
+	long long	 before = count("mailboxes"), audit = count("audit_log");
+
+	cr_assert_eq(post(k, "{\"address\": \"bad address@one.new.example\", "
+	    "\"password\": \"short\", \"display_name\": 7, \"quota_bytes\": "
+	    "-1, \"send_limit_24h\": 1.5, \"services\": {\"imap\": "
+	    "\"suspended\", \"fax\": \"enabled\"}, \"colour\": \"red\"}",
+	    "application/json", &r), 422);
+	cr_assert_str_eq(r.content_type, "application/problem+json");
+	cr_assert(has(&r, "urn:postroom:problem:validation"));
+	cr_assert(has(&r, "\"field\":\"address\""));
+	cr_assert(has(&r, "\"field\":\"display_name\""));
+	cr_assert(has(&r, "\"field\":\"quota_bytes\""));
+	cr_assert(has(&r, "\"field\":\"send_limit_24h\""));
+	cr_assert(has(&r, "\"field\":\"services.imap\""));
+	cr_assert(has(&r, "\"field\":\"fax\""));
+	cr_assert(has(&r, "\"field\":\"colour\",\"message\":\"unknown field\""));
+	it_http_free(&r);
+
+	cr_assert_eq(post(k, "{\"address\": \"pat@one.new.example\", "
+	    "\"password\": \"pat-is-my-password\"}", "application/json", &r),
+	    422);
+	cr_assert(has(&r, "must not contain the local part"), "%s",
+	    r.body.data);
+	it_http_free(&r);
+	cr_assert_eq(post(k, "{}", "application/json", &r), 422);
+	cr_assert(has(&r, "\"field\":\"address\",\"message\":\"required"));
+	cr_assert(has(&r, "\"field\":\"password\",\"message\":\"required"));
+	it_http_free(&r);
+
+	cr_assert_eq(post(k, "{\"address\": \"x@one.new.example\",\n \"pass",
+	    "application/json", &r), 400);
+	cr_assert(has(&r, "line 2"), "%s", r.body.data);
+	it_http_free(&r);
+	cr_assert_eq(post(k, "[1, 2]", "application/json", &r), 400);
+	it_http_free(&r);
+	cr_assert_eq(post(k, "{\"address\": \"x@one.new.example\"}",
+	    "text/plain", &r), 415);
+	it_http_free(&r);
+
+	cr_assert_eq(count("mailboxes"), before);
+	cr_assert_eq(count("audit_log"), audit);
+}
+
+Test(api_create, scope_and_roles)
+{
+	struct it_http	 r;
+	const char	*body = "{\"address\": \"scoped@one.new.example\", "
+	    "\"password\": \"long enough pw\"}";
+
+	/* Another company's domain does not exist for this key. */
+	cr_assert_eq(post(key("company_admin", "New Two", NULL), body,
+	    "application/json", &r), 422);
+	cr_assert(has(&r, "no such domain"));
+	it_http_free(&r);
+	cr_assert_eq(post(key("company_viewer", "New One", NULL), body,
+	    "application/json", &r), 403);
+	it_http_free(&r);
+	cr_assert_eq(post(key("support", NULL, NULL), body, "application/json",
+	    &r), 403);
+	it_http_free(&r);
+	cr_assert_eq(post(key("domain_admin", "New One", "uno.new.example"),
+	    body, "application/json", &r), 422);
+	it_http_free(&r);
+	cr_assert_eq(post(key("domain_admin", "New One", "one.new.example"),
+	    body, "application/json", &r), 201, "%s", r.body.data);
+	it_http_free(&r);
+	cr_assert_eq(post(key("operator", NULL, NULL), "{\"address\": "
+	    "\"byop@uno.new.example\", \"password\": \"long enough pw\"}",
+	    "application/json", &r), 201);
+	cr_assert(has(&r, "\"mailstore\":\"newc"));
+	it_http_free(&r);
+}
+
+Test(api_create, limits_hold)
+{
+	struct it_http	 r;
+	char		*k = key("company_admin", "New One", NULL);
+	long long	 before;
+
+	/* 100 MB of storage, 1 MB each by default: 99 MB is too much now. */
+	cr_assert_eq(post(k, "{\"address\": \"big@uno.new.example\", "
+	    "\"password\": \"long enough pw\", \"quota_bytes\": 99500000}",
+	    "application/json", &r), 422, "%s", r.body.data);
+	cr_assert(has(&r, "\"field\":\"quota_bytes\""));
+	cr_assert(has(&r, "remaining storage"));
+	it_http_free(&r);
+
+	it_ok(db, "UPDATE companies SET max_mailboxes = (SELECT count(*) FROM "
+	    "mailboxes m JOIN companies c ON c.id = m.company_id WHERE "
+	    "c.name = 'New One') WHERE name = 'New One'", 0, NULL);
+	before = count("mailboxes");
+	cr_assert_eq(post(k, "{\"address\": \"onemore@uno.new.example\", "
+	    "\"password\": \"long enough pw\"}", "application/json", &r), 409);
+	cr_assert(has(&r, "maximum of"), "%s", r.body.data);
+	it_http_free(&r);
+	cr_assert_eq(count("mailboxes"), before);
+	it_ok(db, "UPDATE companies SET max_mailboxes = 40 WHERE name = "
+	    "'New One'", 0, NULL);
+
+	it_ok(db, "UPDATE companies SET status = 'suspended' WHERE name = "
+	    "'New One'", 0, NULL);
+	cr_assert_eq(post(k, "{\"address\": \"onemore@uno.new.example\", "
+	    "\"password\": \"long enough pw\"}", "application/json", &r), 409);
+	cr_assert(has(&r, "suspended"));
+	it_http_free(&r);
+	it_ok(db, "UPDATE companies SET status = 'active' WHERE name = "
+	    "'New One'", 0, NULL);
+}
