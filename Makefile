@@ -8,8 +8,8 @@ KORE_FEATURES	:= $(shell cat /usr/share/kore/features 2>/dev/null)
 # Debian packages the build, the server and the tests need.
 DEB_PACKAGES	:= kore libpq-dev libssl-dev libcsv-dev libcriterion-dev \
 		   libcrypt-dev libidn2-dev libcurl4-openssl-dev postgresql \
-		   nginx-light openssl \
-		   curl util-linux
+		   nginx-light openssl dovecot-core \
+		   curl util-linux clang
 BENCH_PACKAGES	:= wrk
 
 WARN		:= -Wall -Wextra -Werror
@@ -25,6 +25,9 @@ CLI_SRC		:= $(sort $(wildcard app/cli/*.c))
 STATS_LIB_SRC	:= $(sort $(filter-out stats/main.c, $(wildcard stats/*.c)))
 UNIT_SRC	:= $(sort $(wildcard tests/unit/*.c))
 ITEST_SRC	:= $(sort $(wildcard tests/integration/*.c))
+FUZZ_SRC	:= $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS	?= 60
+TEST_FUZZ_SECONDS ?= 5	# make test runs each fuzz target this long
 ASSETS		:= $(sort $(shell find assets -type f 2>/dev/null))
 MIGRATIONS	:= $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 HDRS		:= $(wildcard app/*.h app/lib/*.h app/cli/*.h stats/*.h)
@@ -33,7 +36,7 @@ LIB_LIBS	:= -lcrypt -lcrypto -lidn2 -lcsv
 MODULE		:= $(B)/postroom.so
 CLI		:= $(B)/postroom
 
-.PHONY: all deps install-packages build run test bench clean
+.PHONY: all deps install-packages build run test bench fuzz clean
 
 all: build
 
@@ -99,11 +102,27 @@ run: build
 test: build
 	@$(MAKE) --no-print-directory $(B)/unit $(B)/itest $(B)/postroom-asan \
 	    $(B)/postroom-asan.so
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 	@tests/run.sh
 
 bench: build
 	@$(MAKE) --no-print-directory install-packages PKGS="$(BENCH_PACKAGES)"
 	@conf/scripts/bench.sh
+
+# libFuzzer targets, each run for FUZZ_SECONDS on a corpus kept in build/.
+fuzz: deps
+	@mkdir -p $(B)/corpus
+	@for f in $(FUZZ_SRC); do \
+		n=$$(basename $$f .c); \
+		clang -g -O1 -fsanitize=fuzzer,address,undefined -Iapp/lib \
+		    -Istats -o $(B)/$$n $$f $(LIB_SRC) $(STATS_LIB_SRC) \
+		    $(LIB_LIBS) || exit 1; \
+		mkdir -p $(B)/corpus/$$n; \
+		$(B)/$$n -max_total_time=$(FUZZ_SECONDS) $(B)/corpus/$$n \
+		    > $(B)/$$n.log 2>&1 || { tail -n 40 $(B)/$$n.log; exit 1; }; \
+		echo "fuzz: $$n: $$(grep -o 'Done [0-9]* runs' $(B)/$$n.log)" \
+		    "in $(FUZZ_SECONDS) s, no crash"; \
+	done
 
 clean:
 	rm -rf $(B)

@@ -42,5 +42,15 @@ echo "== unit tests (AddressSanitizer, UBSan)"
 build/unit --jobs 2 || status=1
 echo "== integration tests (PostgreSQL, HTTP, CLI; AddressSanitizer, UBSan)"
 # One job: a test stops and starts the database under the running server.
-build/itest --jobs 1 || status=1
+build/itest --jobs 1 ${ITEST_FILTER:+--filter "$ITEST_FILTER"} || status=1
+
+# A worker that crashed under the sanitizers answered nothing, which a test
+# may not notice: the server's log must hold no report.
+if grep -q -E 'ERROR: AddressSanitizer|runtime error:' \
+    "$STACK_TMP/var/log/postroom.log"; then
+	echo "the server under test reported sanitizer errors:"
+	grep -E -A 12 'ERROR: AddressSanitizer|runtime error:' \
+	    "$STACK_TMP/var/log/postroom.log"
+	status=1
+fi
 exit $status
