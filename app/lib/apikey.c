@@ -129,6 +129,12 @@ hash_secret(const char *secret, char *hex)
 	hex[2 * sizeof(md)] = '\0';
 }
 
+void
+pr_token_hash(const char *token, char hex[PR_KEY_HASH_HEX + 1])
+{
+	hash_secret(token, hex);
+}
+
 static void
 make_full(struct pr_apikey *key)
 {

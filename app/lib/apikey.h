@@ -29,6 +29,12 @@ int	pr_apikey_new(struct pr_apikey *key);
  */
 int	pr_apikey_parse(const char *text, struct pr_apikey *key);
 
+/*
+ * Hex SHA-256 of a random token (an API key's secret, a session token):
+ * what is stored instead of the token.
+ */
+void	pr_token_hash(const char *token, char hex[PR_KEY_HASH_HEX + 1]);
+
 /* Constant-time comparison of two hex hashes: 1 equal, 0 not. */
 int	pr_apikey_hash_equal(const char *a, const char *b);
 

@@ -104,3 +104,29 @@ pr_like_prefix(const char *prefix, char *out, size_t outlen)
 	out[n] = '\0';
 	return (0);
 }
+
+int
+pr_cookie_get(const char *header, const char *name, char *out, size_t outlen)
+{
+	const char	*p = header, *end;
+	size_t		 nlen = strlen(name), vlen;
+
+	while (*p != '\0') {
+		while (*p == ' ' || *p == ';')
+			p++;
+		end = p + strcspn(p, ";");
+		if ((size_t)(end - p) > nlen && strncmp(p, name, nlen) == 0 &&
+		    p[nlen] == '=') {
+			vlen = (size_t)(end - p) - nlen - 1;
+			while (vlen > 0 && p[nlen + vlen] == ' ')
+				vlen--;
+			if (vlen + 1 > outlen)
+				return (-1);
+			memcpy(out, p + nlen + 1, vlen);
+			out[vlen] = '\0';
+			return (1);
+		}
+		p = end;
+	}
+	return (0);
+}

@@ -16,6 +16,13 @@
 int	pr_query_get(const char *qs, const char *name, char *out,
 	    size_t outlen);
 
+/*
+ * The value of cookie name in a Cookie header ("a=1; b=2") into out.
+ * Returns 1 found, 0 absent, -1 when too long.
+ */
+int	pr_cookie_get(const char *header, const char *name, char *out,
+	    size_t outlen);
+
 /* Hex cursors: 0 on success, -1 when malformed or too long. */
 int	pr_cursor_decode(const char *hex, char *out, size_t outlen);
 

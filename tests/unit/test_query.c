@@ -57,3 +57,21 @@ Test(query, like_prefix)
 	cr_assert_str_eq(v, "%");
 	cr_assert_eq(pr_like_prefix("0123456789abcdef", v, sizeof(v)), -1);
 }
+
+Test(query, cookies)
+{
+	char	v[8];
+
+	cr_assert_eq(pr_cookie_get("a=1; pr_session=abc; b=2", "pr_session",
+	    v, sizeof(v)), 1);
+	cr_assert_str_eq(v, "abc");
+	cr_assert_eq(pr_cookie_get("xpr_session=abc", "pr_session", v,
+	    sizeof(v)), 0);
+	cr_assert_eq(pr_cookie_get("pr_session", "pr_session", v, sizeof(v)), 0);
+	cr_assert_eq(pr_cookie_get("a=1;pr_session=", "pr_session", v,
+	    sizeof(v)), 1);
+	cr_assert_str_eq(v, "");
+	cr_assert_eq(pr_cookie_get("pr_session=12345678", "pr_session", v,
+	    sizeof(v)), -1);
+	cr_assert_eq(pr_cookie_get("", "a", v, sizeof(v)), 0);
+}
