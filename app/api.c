@@ -26,24 +26,56 @@ static void	api_default_error(struct pr_api *);
 static int	api_method_ok(struct http_request *, int);
 static int	api_wait(struct pr_api *);
 
+static int	api_drive(struct http_request *, struct pr_api *);
+
+/* The first call of a request; NULL when it was answered at once. */
+static struct pr_api *
+api_new(struct http_request *req, int methods, pr_api_fn start)
+{
+	struct pr_api	*api;
+
+	if (!api_method_ok(req, methods))
+		return (NULL);
+	api = http_state_create(req, sizeof(*api), api_onfree);
+	api->req = req;
+	api->start = start;
+	kore_pgsql_init(&api->sql);
+	kore_pgsql_bind_request(&api->sql, req);
+	return (api);
+}
+
 int
 pr_api_run(struct http_request *req, int methods, pr_api_fn start)
 {
 	struct pr_api	*api;
 
 	if ((api = req->hdlr_extra) == NULL) {
-		if (!api_method_ok(req, methods))
+		if ((api = api_new(req, methods, start)) == NULL)
 			return (KORE_RESULT_OK);
-		api = http_state_create(req, sizeof(*api), api_onfree);
-		api->req = req;
-		api->start = start;
-		kore_pgsql_init(&api->sql);
-		kore_pgsql_bind_request(&api->sql, req);
 		if (pr_auth_begin(api) == 1)
 			start(api);
 		api->phase = api->query != NULL ? PH_SETUP : PH_END;
 	}
+	return (api_drive(req, api));
+}
 
+int
+pr_api_run_public(struct http_request *req, int methods, pr_api_fn start)
+{
+	struct pr_api	*api;
+
+	if ((api = req->hdlr_extra) == NULL) {
+		if ((api = api_new(req, methods, start)) == NULL)
+			return (KORE_RESULT_OK);
+		start(api);
+		api->phase = api->query != NULL ? PH_SETUP : PH_END;
+	}
+	return (api_drive(req, api));
+}
+
+static int
+api_drive(struct http_request *req, struct pr_api *api)
+{
 	for (;;) {
 		switch (api->phase) {
 		case PH_SETUP:

@@ -32,8 +32,10 @@ struct pr_actor {
 	int64_t		company_id;		/* 0: provider staff */
 	char		company[24];		/* company_id as text, "0" */
 	char		domains[PR_DOMAINS_MAX];	/* "{1,2}", or "" */
-	char		key_id[PR_KEY_ID_LEN + 1];
-	char		who[64];		/* the audit log's actor */
+	char		key_id[PR_KEY_ID_LEN + 1];	/* key, or "" */
+	char		admin_id[24];		/* session, or "" */
+	char		token_hash[PR_KEY_HASH_HEX + 1];	/* session */
+	char		who[300];		/* the audit log's actor */
 };
 
 #define PR_API_MAXPARAMS	24
@@ -71,6 +73,8 @@ struct pr_api {
 #define PR_DELETE	0x10
 
 int	pr_api_run(struct http_request *, int methods, pr_api_fn start);
+/* The same without authentication: for logging in. */
+int	pr_api_run_public(struct http_request *, int methods, pr_api_fn start);
 
 /* Ask for a query; params are text or NULL, copied. */
 void	pr_api_query(struct pr_api *, pr_api_fn next, const char *sql,
@@ -111,6 +115,8 @@ void	pr_fields_known(struct pr_fields *, const struct pr_json *obj,
 
 /* The client's address, trusting X-Forwarded-For only from the proxy. */
 void	pr_remote_addr(struct http_request *, char *out, size_t outlen);
+/* Whether the client spoke HTTPS to the proxy (X-Forwarded-Proto). */
+int	pr_remote_https(struct http_request *);
 
 /* Authentication (auth.c): fills api->actor, or answers 401. */
 int	pr_auth_begin(struct pr_api *);
@@ -126,5 +132,12 @@ const char	*pr_actor_domains(const struct pr_actor *);
 #define PR_PROBLEM_CONFLICT	"urn:postroom:problem:conflict"
 #define PR_PROBLEM_VALIDATION	"urn:postroom:problem:validation"
 #define PR_PROBLEM_TOO_LARGE	"urn:postroom:problem:too-large"
+#define PR_PROBLEM_THROTTLED	"urn:postroom:problem:throttled"
+#define PR_PROBLEM_CSRF		"urn:postroom:problem:csrf"
+
+#define PR_SESSION_COOKIE	"pr_session"
+
+/* Kore 4.1's status list stops short of it. */
+#define PR_HTTP_TOO_MANY_REQUESTS	429
 
 #endif

@@ -1,17 +1,24 @@
 /*
- * API key authentication.  Keys are looked up once and then served from a
+ * Authentication.  API keys are looked up once and then served from a
  * small per-worker cache for KEY_TTL_MS, so an authenticated request costs
  * no extra round trip; a revocation takes effect within that time.  The
  * lookup also records the key's last use.
+ *
+ * Browsers present a session cookie instead: the session is read on every
+ * request (it may end at any moment), and a request that changes anything
+ * must carry the session's CSRF token in X-CSRF-Token.
  */
 #include <kore/kore.h>
 #include <kore/http.h>
+
+#include <openssl/crypto.h>
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "api.h"
+#include "query.h"
 
 #define KEY_CACHE_SIZE		1024	/* direct-mapped, a power of two */
 #define KEY_TTL_MS		10000
@@ -40,6 +47,8 @@ static const struct {
 };
 
 static void	auth_loaded(struct pr_api *);
+static void	session_loaded(struct pr_api *);
+static int	session_begin(struct pr_api *);
 static void	auth_refuse(struct pr_api *, const char *);
 
 static enum pr_role
@@ -119,7 +128,10 @@ pr_auth_begin(struct pr_api *api)
 {
 	struct pr_apikey	 key;
 	struct key_entry	*e;
+	const char		*hdr;
 
+	if (!http_request_header(api->req, "authorization", &hdr))
+		return (session_begin(api));
 	if (!presented_key(api, &key)) {
 		auth_refuse(api, "send Authorization: Bearer pr_<id>_<secret>");
 		return (0);
@@ -178,6 +190,83 @@ auth_loaded(struct pr_api *api)
 		auth_refuse(api, "the key is unknown or revoked");
 		return;
 	}
+	api->start(api);
+}
+
+/*
+ * Idle sessions end after 30 minutes, any after 12 hours (set at login);
+ * last_seen_at is written at most once a minute.
+ */
+static int
+session_begin(struct pr_api *api)
+{
+	const char	*cookies;
+	char		 token[PR_KEY_SECRET_LEN + 1];
+
+	if (!http_request_header(api->req, "cookie", &cookies) ||
+	    pr_cookie_get(cookies, PR_SESSION_COOKIE, token,
+	    sizeof(token)) != 1 || token[0] == '\0') {
+		auth_refuse(api, "send Authorization: Bearer pr_<id>_<secret>, "
+		    "or log in (POST /api/v1/session)");
+		return (0);
+	}
+	pr_token_hash(token, api->actor.token_hash);
+	pr_api_query(api, session_loaded,
+	    "WITH s AS (SELECT s.token_hash, s.csrf_token, a.id, a.role, "
+	    "coalesce(a.company_id, 0) AS company, a.email, coalesce((SELECT "
+	    "array_agg(d.domain_id ORDER BY d.domain_id)::text FROM "
+	    "admin_domains d WHERE d.company_id = a.company_id AND "
+	    "d.admin_id = a.id), '') AS domains FROM sessions s JOIN admins a "
+	    "ON a.id = s.admin_id WHERE s.token_hash = $1 AND a.status = "
+	    "'active' AND s.expires_at > now() AND s.last_seen_at > now() - "
+	    "interval '30 minutes'), "
+	    "u AS (UPDATE sessions SET last_seen_at = now() WHERE token_hash = "
+	    "(SELECT token_hash FROM s) AND last_seen_at < now() - "
+	    "interval '1 minute') "
+	    "SELECT csrf_token, id, role, company, email, domains FROM s",
+	    1, api->actor.token_hash);
+	return (2);
+}
+
+static int
+csrf_ok(struct pr_api *api, const char *expected)
+{
+	const char	*got;
+
+	if (api->req->method == HTTP_METHOD_GET ||
+	    api->req->method == HTTP_METHOD_HEAD)
+		return (1);
+	return (http_request_header(api->req, "x-csrf-token", &got) &&
+	    strlen(got) == strlen(expected) &&
+	    CRYPTO_memcmp(got, expected, strlen(expected)) == 0);
+}
+
+static void
+session_loaded(struct pr_api *api)
+{
+	struct pr_actor	*a = &api->actor;
+
+	if (pr_api_rows(api) != 1 ||
+	    (a->role = role_parse(pr_api_value(api, 0, 2))) == PR_ROLE_NONE) {
+		http_response_header(api->req, "set-cookie", PR_SESSION_COOKIE
+		    "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
+		auth_refuse(api, "the session has ended: log in again");
+		return;
+	}
+	if (!csrf_ok(api, pr_api_value(api, 0, 0))) {
+		pr_api_problem(api, HTTP_STATUS_FORBIDDEN, PR_PROBLEM_CSRF,
+		    "Forbidden", "send the session's X-CSRF-Token");
+		return;
+	}
+	snprintf(a->admin_id, sizeof(a->admin_id), "%s",
+	    pr_api_value(api, 0, 1));
+	a->company_id = strtoll(pr_api_value(api, 0, 3), NULL, 10);
+	snprintf(a->company, sizeof(a->company), "%lld",
+	    (long long)a->company_id);
+	snprintf(a->who, sizeof(a->who), "%s", pr_api_value(api, 0, 4));
+	snprintf(a->domains, sizeof(a->domains), "%s", pr_api_value(api, 0, 5));
+	if (a->role == PR_ROLE_DOMAIN_ADMIN && a->domains[0] == '\0')
+		snprintf(a->domains, sizeof(a->domains), "{}");
 	api->start(api);
 }
 

@@ -300,16 +300,18 @@ create_insert(struct pr_api *api)
 	    "j AS (SELECT m.company_id, m.address, " MAILBOX_JSON("$18")
 	    " AS doc FROM m " MAILBOX_JOINS "), "
 	    "a AS (INSERT INTO audit_log (company_id, actor, actor_key_id, "
-	    "remote_addr, action, object_type, object_id, after) SELECT "
-	    "company_id, $15, nullif($16, ''), nullif($17, '')::inet, "
+	    "actor_admin_id, remote_addr, action, object_type, object_id, "
+	    "after) SELECT company_id, $15, nullif($16, ''), "
+	    "nullif($19, '')::bigint, nullif($17, '')::inet, "
 	    "'mailbox.create', 'mailbox', address, doc::jsonb FROM j) "
 	    "SELECT (SELECT doc FROM j), (SELECT reason FROM why), "
 	    "(SELECT address FROM j)",
-	    18, n->company, n->domain_id, n->local, n->display_name, n->hash,
+	    19, n->company, n->domain_id, n->local, n->display_name, n->hash,
 	    n->quota, n->cluster, n->store, n->service[0], n->service[1],
 	    n->service[2], n->service[3], n->service[4], n->send_limit,
 	    api->actor.who, api->actor.key_id, remote,
-	    pr_role_at_least(&api->actor, PR_ROLE_SUPPORT) ? "t" : "f");
+	    pr_role_at_least(&api->actor, PR_ROLE_SUPPORT) ? "t" : "f",
+	    api->actor.admin_id);
 	OPENSSL_cleanse(n->hash, sizeof(n->hash));
 	api->on_error = create_failed;
 }

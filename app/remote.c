@@ -35,17 +35,38 @@ is_ip(const char *s)
 	    inet_pton(AF_INET6, s, buf) == 1);
 }
 
+static int
+from_proxy(struct http_request *req, char *peer, size_t peerlen)
+{
+	const char	*proxy;
+
+	peer_addr(req->owner, peer, peerlen);
+	if ((proxy = getenv("POSTROOM_TRUSTED_PROXY")) == NULL)
+		proxy = "127.0.0.1";
+	return (strcmp(proxy, peer) == 0);
+}
+
+int
+pr_remote_https(struct http_request *req)
+{
+	const char	*proto;
+	char		 peer[INET6_ADDRSTRLEN];
+
+	return (from_proxy(req, peer, sizeof(peer)) &&
+	    http_request_header(req, "x-forwarded-proto", &proto) &&
+	    strcmp(proto, "https") == 0);
+}
+
 void
 pr_remote_addr(struct http_request *req, char *out, size_t outlen)
 {
-	const char	*proxy, *xff;
+	const char	*xff;
 	char		 peer[INET6_ADDRSTRLEN], fwd[INET6_ADDRSTRLEN];
+	int		 trusted;
 
-	peer_addr(req->owner, peer, sizeof(peer));
+	trusted = from_proxy(req, peer, sizeof(peer));
 	snprintf(out, outlen, "%s", peer);
-	if ((proxy = getenv("POSTROOM_TRUSTED_PROXY")) == NULL)
-		proxy = "127.0.0.1";
-	if (strcmp(proxy, peer) != 0)
+	if (!trusted)
 		return;
 	if (!http_request_header(req, "x-forwarded-for", &xff))
 		return;
