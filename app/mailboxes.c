@@ -88,6 +88,7 @@ param(struct pr_api *api, const char *name, char *out, size_t outlen)
 	const char	*qs = api->req->query_string;
 	char		 detail[96];
 
+	out[0] = '\0';
 	if (qs == NULL || pr_query_get(qs, name, out, outlen) != -1)
 		return (1);
 	snprintf(detail, sizeof(detail), "query parameter '%s' is malformed, "

@@ -190,7 +190,24 @@ http_header(char *line, size_t size, size_t n, void *arg)
 	    "location:");
 	copy_header(r->hsts, sizeof(r->hsts), line, size * n,
 	    "strict-transport-security:");
+	copy_header(r->cookie, sizeof(r->cookie), line, size * n,
+	    "set-cookie:");
 	return (size * n);
+}
+
+static struct curl_slist *
+add_headers(struct curl_slist *h, const char *lines)
+{
+	char	*copy, *line, *save;
+
+	if (lines == NULL)
+		return (h);
+	copy = strdup(lines);
+	for (line = strtok_r(copy, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		h = curl_slist_append(h, line);
+	free(copy);
+	return (h);
 }
 
 /* One request; returns 0 when an answer came (any status), -1 if not. */
@@ -213,10 +230,8 @@ it_http_body(const char *method, const char *url, const char *hdr,
 	sbuf_init(&r->body);
 	if ((c = curl_easy_init()) == NULL)
 		return (-1);
-	if (hdr != NULL)
-		h = curl_slist_append(h, hdr);
-	if (hdr2 != NULL)
-		h = curl_slist_append(h, hdr2);
+	h = add_headers(h, hdr);
+	h = add_headers(h, hdr2);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);

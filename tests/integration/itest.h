@@ -14,6 +14,7 @@ struct it_http {
 	char		allow[64];
 	char		location[512];
 	char		hsts[128];
+	char		cookie[256];
 };
 
 /* When set, HTTPS requests verify the server against this CA file. */
@@ -33,6 +34,7 @@ char		*it_fresh_db(const char *name);
 
 int		 it_http(const char *method, const char *url, const char *hdr,
 		    struct it_http *);
+/* hdr and hdr2 may each hold several header lines, split by '\n'. */
 int		 it_http_body(const char *method, const char *url,
 		    const char *hdr, const char *hdr2, const char *body,
 		    struct it_http *);

@@ -205,9 +205,13 @@ walk(const char *k, const char *filter, int limit)
 
 Test(api_mailboxes, list_pages_and_filters)
 {
-	char	*one = key("company_admin", "Api One", NULL, 0);
-	char	*dom = key("domain_admin", "Api One", "uno.api.example", 0);
+	struct it_http	 r;
+	char		*one = key("company_admin", "Api One", NULL, 0);
+	char		*dom = key("domain_admin", "Api One", "uno.api.example", 0);
 
+	/* No query string at all: the defaults. */
+	cr_assert_eq(get(one, "/api/v1/mailboxes", &r), 200, "%s", r.body.data);
+	it_http_free(&r);
 	cr_assert_eq(walk(one, "", 5), 12);
 	cr_assert_eq(walk(one, "", 1000), 12);
 	cr_assert_eq(walk(one, "", 12), 12);
