@@ -1,0 +1,177 @@
+/*
+ * Private scanning helpers of the log parser.  Every helper takes an
+ * explicit end pointer and never reads at or past it: lines are not
+ * NUL-terminated.
+ */
+
+#ifndef LP_SCAN_H
+#define LP_SCAN_H
+
+#include <stdint.h>
+#include <string.h>
+
+#include "logparse.h"
+
+/* 1 when [p, end) starts with the string literal lit. */
+#define LP_HAS(p, end, lit)						\
+	((size_t)((end) - (p)) >= sizeof(lit) - 1 &&			\
+	    memcmp((p), (lit), sizeof(lit) - 1) == 0)
+
+#define LP_LEN(lit)	(sizeof(lit) - 1)
+
+/* First occurrence of lit in [p, end), or NULL. */
+#define LP_FIND(p, end, lit)	lp_find((p), (end), (lit), LP_LEN(lit))
+
+static inline const char *
+lp_find(const char *p, const char *end, const char *s, size_t n)
+{
+	if (p == NULL || p >= end || (size_t)(end - p) < n)
+		return (NULL);
+	return (memmem(p, end - p, s, n));
+}
+
+/* Last occurrence of s in [p, end), or NULL. */
+static inline const char *
+lp_find_last(const char *p, const char *end, const char *s, size_t n)
+{
+	const char	*q, *last = NULL;
+
+	while ((q = lp_find(p, end, s, n)) != NULL) {
+		last = q;
+		p = q + 1;
+	}
+	return (last);
+}
+
+static inline const char *
+lp_chr(const char *p, const char *end, int c)
+{
+	if (p == NULL || p >= end)
+		return (NULL);
+	return (memchr(p, c, end - p));
+}
+
+static inline int
+lp_isdigit(int c)
+{
+	return (c >= '0' && c <= '9');
+}
+
+static inline int
+lp_isalnum(int c)
+{
+	return (lp_isdigit(c) || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z'));
+}
+
+static inline struct lp_str
+lp_mkstr(const char *p, const char *e)
+{
+	struct lp_str	s;
+
+	s.p = p;
+	s.len = e > p ? (size_t)(e - p) : 0;
+	return (s);
+}
+
+/*
+ * Parse decimal digits at *pp into *out, advancing *pp.  At most 18
+ * digits are taken (no overflow); more are consumed and ignored.
+ * Returns 0, or -1 when no digit is there.
+ */
+static inline int
+lp_num(const char **pp, const char *end, int64_t *out)
+{
+	const char	*p = *pp;
+	int64_t		 v = 0;
+	int		 n = 0;
+
+	while (p < end && lp_isdigit(*p)) {
+		if (n < 18)
+			v = v * 10 + (*p - '0');
+		n++;
+		p++;
+	}
+	if (n == 0)
+		return (-1);
+	*pp = p;
+	*out = v;
+	return (0);
+}
+
+/* Two digits at p (p + 2 <= end checked by caller), or -1. */
+static inline int
+lp_2dig(const char *p)
+{
+	if (!lp_isdigit(p[0]) || !lp_isdigit(p[1]))
+		return (-1);
+	return ((p[0] - '0') * 10 + (p[1] - '0'));
+}
+
+/* End of a token that stops at any of ", " or end; for key=value lists. */
+static inline const char *
+lp_comma_end(const char *p, const char *end)
+{
+	const char	*q;
+
+	while ((q = lp_chr(p, end, ',')) != NULL) {
+		if (q + 1 >= end || q[1] == ' ')
+			return (q);
+		p = q + 1;
+	}
+	return (end);
+}
+
+/*
+ * host[ip] or host[ip]:port starting at p.  Sets host and ip and returns
+ * the pointer after ']' (and after a :port), or NULL.
+ */
+static inline const char *
+lp_host_ip(const char *p, const char *end, struct lp_str *host,
+    struct lp_str *ip)
+{
+	const char	*lb, *rb;
+
+	if ((lb = lp_chr(p, end, '[')) == NULL)
+		return (NULL);
+	if ((rb = lp_chr(lb + 1, end, ']')) == NULL)
+		return (NULL);
+	*host = lp_mkstr(p, lb);
+	*ip = lp_mkstr(lb + 1, rb);
+	p = rb + 1;
+	if (p < end && *p == ':' && p + 1 < end && lp_isdigit(p[1])) {
+		p++;
+		while (p < end && lp_isdigit(*p))
+			p++;
+	}
+	return (p);
+}
+
+/* Month from its English abbreviation, 1-12, or 0. */
+int	lp_month(const char *p);
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+int64_t	lp_days_from_civil(int64_t y, int m, int d);
+
+/* Local naive seconds to UTC offset (seconds east), via the cache. */
+int32_t	lp_tz_offset(struct lp_source *, int64_t naive);
+
+/* Infer the year of a yearless local timestamp (see logparse.h). */
+int	lp_infer_year(const struct lp_source *, int mon, int mday, int hour,
+	    int min, int sec);
+
+/* Per-program message parsers.  msg..end is the text after "prog: ". */
+int	lp_postfix_parse(struct lp_source *, const char *, const char *,
+	    struct lp_event *);
+int	lp_dovecot_parse(struct lp_source *, const char *, const char *,
+	    const char *, const char *, struct lp_event *);
+int	lp_roundcube_parse(struct lp_source *, const char *, const char *,
+	    struct lp_event *);
+const char	*lp_roundcube_time(struct lp_source *, const char *,
+		    const char *, struct lp_event *);
+int	lp_dovecot_service(const char *, const char *);
+
+void	lp_addr_unmap(struct lp_webmail *);
+int	lp_is_webmail(const struct lp_source *, struct lp_str);
+
+#endif

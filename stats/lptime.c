@@ -1,0 +1,208 @@
+/*
+ * Civil time to UTC for the log parser: calendar arithmetic, year
+ * inference and a per-source cache of zone offsets keyed on the local hour.
+ */
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* memmem, tm_gmtoff */
+#endif
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "logparse.h"
+#include "lp_scan.h"
+
+#define TZ_SAVE_MAX	256
+#define OFF_LIMIT	(26 * 3600)	/* no zone is further than this */
+
+struct tz_saved {
+	int	had;
+	char	buf[TZ_SAVE_MAX];
+	char	*heap;
+};
+
+int
+lp_month(const char *p)
+{
+	static const char	months[] =
+	    "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int			 i;
+
+	for (i = 0; i < 12; i++) {
+		if (memcmp(p, months + i * 3, 3) == 0)
+			return (i + 1);
+	}
+	return (0);
+}
+
+/* After Howard Hinnant's days_from_civil: exact for any Gregorian date. */
+int64_t
+lp_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t		era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (era * 146097 + doe - 719468);
+}
+
+static int64_t
+naive_secs(int64_t y, int mon, int mday, int hour, int min, int sec)
+{
+	return (lp_days_from_civil(y, mon, mday) * 86400 + hour * 3600 +
+	    min * 60 + sec);
+}
+
+static int64_t
+floor_div(int64_t a, int64_t b)
+{
+	int64_t	q = a / b;
+
+	if ((a % b) != 0 && ((a < 0) != (b < 0)))
+		q--;
+	return (q);
+}
+
+/* Switch TZ to the zone, remembering the old value. */
+static void
+tz_enter(const char *tz, struct tz_saved *sv)
+{
+	const char	*old;
+	size_t		 len;
+
+	sv->heap = NULL;
+	sv->buf[0] = '\0';
+	old = getenv("TZ");
+	sv->had = old != NULL;
+	if (old != NULL) {
+		len = strlen(old);
+		if (len < sizeof(sv->buf))
+			memcpy(sv->buf, old, len + 1);
+		else
+			sv->heap = strdup(old);
+	}
+	setenv("TZ", tz, 1);
+	tzset();
+}
+
+static void
+tz_leave(struct tz_saved *sv)
+{
+	if (sv->had) {
+		setenv("TZ", sv->heap != NULL ? sv->heap : sv->buf, 1);
+		free(sv->heap);
+	} else
+		unsetenv("TZ");
+	tzset();
+}
+
+/* Offset (seconds east) of a local naive time in the zone. */
+static int32_t
+tz_offset_local(const char *tz, int64_t naive)
+{
+	struct tz_saved	 sv;
+	struct tm	 tm;
+	time_t		 t, u;
+	int64_t		 off;
+
+	t = (time_t)naive;
+	if (gmtime_r(&t, &tm) == NULL)
+		return (0);
+	tm.tm_isdst = -1;
+	tz_enter(tz, &sv);
+	u = mktime(&tm);
+	tz_leave(&sv);
+	off = naive - (int64_t)u;
+	if (off < -OFF_LIMIT || off > OFF_LIMIT)
+		return (0);
+	return ((int32_t)off);
+}
+
+/* Offset (seconds east) of the zone at a UTC instant. */
+static int32_t
+tz_offset_utc(const char *tz, int64_t utc)
+{
+	struct tz_saved	 sv;
+	struct tm	 tm;
+	time_t		 t;
+	long		 off = 0;
+
+	t = (time_t)utc;
+	tz_enter(tz, &sv);
+	if (localtime_r(&t, &tm) != NULL)
+		off = tm.tm_gmtoff;
+	tz_leave(&sv);
+	if (off < -OFF_LIMIT || off > OFF_LIMIT)
+		return (0);
+	return ((int32_t)off);
+}
+
+int32_t
+lp_tz_offset(struct lp_source *src, int64_t naive)
+{
+	struct lp_tzcache	*c;
+	int64_t			 hour;
+
+	if (src->tz_utc)
+		return (0);
+	hour = floor_div(naive, 3600);
+	/* Direct-mapped: lines a few hours out of order still hit. */
+	c = &src->cache[hour & (LP_TZ_CACHE - 1)];
+	if (c->valid && c->hour == hour)
+		return (c->off);
+	src->tz_misses++;
+	c->off = tz_offset_local(src->tz, naive);
+	c->hour = hour;
+	c->valid = 1;
+	return (c->off);
+}
+
+int
+lp_infer_year(const struct lp_source *src, int mon, int mday, int hour,
+    int min, int sec)
+{
+	int64_t	limit = src->ref_local + 86400;
+	int	y = src->ref_year;
+
+	if (naive_secs(y, mon, mday, hour, min, sec) > limit)
+		return (y - 1);
+	if (naive_secs(y + 1, mon, mday, hour, min, sec) <= limit)
+		return (y + 1);
+	return (y);
+}
+
+int64_t
+lp_local_to_utc(struct lp_source *src, int year, int mon, int mday,
+    int hour, int min, int sec)
+{
+	int64_t	naive;
+
+	naive = naive_secs(year, mon, mday, hour, min, sec);
+	return (naive - lp_tz_offset(src, naive));
+}
+
+void
+lp_source_set_ref(struct lp_source *src, int64_t ref)
+{
+	int64_t	days, y, m, doe, yoe, doy, mp, era;
+
+	src->ref = ref;
+	src->ref_local = ref + (src->tz_utc ? 0 : tz_offset_utc(src->tz, ref));
+
+	/* civil_from_days, the inverse of lp_days_from_civil. */
+	days = floor_div(src->ref_local, 86400) + 719468;
+	era = (days >= 0 ? days : days - 146096) / 146097;
+	doe = days - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	src->ref_year = (int)(y + (m <= 2));
+}
