@@ -8,6 +8,9 @@
 #ifndef PR_MAILBOX_H
 #define PR_MAILBOX_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 #define MAILBOX_JSON(STAFF)						\
 	"json_strip_nulls(json_build_object("				\
 	"'address', m.address, 'domain', d.name, "			\
@@ -26,5 +29,34 @@
 	"JOIN domains d ON d.company_id = m.company_id "		\
 	"AND d.id = m.domain_id JOIN clusters c ON c.id = m.cluster_id " \
 	"JOIN mailstores s ON s.id = m.mailstore_id "
+
+struct pr_api;
+struct pr_fields;
+struct pr_json;
+
+#define PR_MB_NSERVICES		5
+#define PR_MB_STATE_LEN		12
+
+/* imap pop3 webmail send receive, then NULL. */
+extern const char *const	pr_mb_services_names[PR_MB_NSERVICES + 1];
+
+void	pr_mb_password(struct pr_fields *, const struct pr_json *,
+	    const char *local, char *hash, size_t hashlen);
+void	pr_mb_display_name(struct pr_fields *, const struct pr_json *,
+	    char *out, size_t outlen);
+void	pr_mb_integer(struct pr_fields *, const char *name,
+	    const struct pr_json *, int64_t min, int64_t max, char *out,
+	    size_t outlen);
+void	pr_mb_services(struct pr_fields *, const struct pr_json *,
+	    int allow_suspended, char out[PR_MB_NSERVICES][PR_MB_STATE_LEN]);
+
+/* Handlers' first steps, by file. */
+void	pr_mailbox_create(struct pr_api *);
+void	pr_mailbox_update(struct pr_api *);
+void	pr_mailbox_delete(struct pr_api *);
+void	pr_mailbox_restore(struct pr_api *);
+
+int	pr_mailbox_path_address(struct pr_api *, const char *suffix,
+	    char *out, size_t outlen);
 
 #endif

@@ -20,15 +20,7 @@
 #include "placement.h"
 #include "validate.h"
 
-void	pr_mailbox_create(struct pr_api *);
-
 #define MAX_STORES	64
-#define NSERVICES	5
-
-/* NULL-terminated for pr_fields_known(). */
-static const char *const services[NSERVICES + 1] = {
-	"imap", "pop3", "webmail", "send", "receive", NULL
-};
 
 struct mbnew {
 	char	address[PR_ADDRESS_MAX + 1];
@@ -37,7 +29,7 @@ struct mbnew {
 	char	display_name[801];
 	char	hash[PR_PW_HASH_MAX];
 	char	quota[24];			/* "" : the default */
-	char	service[NSERVICES][12];
+	char	service[PR_MB_NSERVICES][PR_MB_STATE_LEN];
 	char	send_limit[16];
 	char	company[24];
 	char	domain_id[24];
@@ -71,103 +63,6 @@ check_address(struct pr_fields *f, const struct pr_json *v, struct mbnew *n)
 	snprintf(n->domain, sizeof(n->domain), "%s", at + 1);
 }
 
-static void
-check_password(struct pr_fields *f, const struct pr_json *v, struct mbnew *n)
-{
-	const char	*why;
-
-	if (v == NULL || v->type != PR_JSON_STRING) {
-		pr_fields_add(f, "password", "required, a string");
-		return;
-	}
-	if ((why = pr_password_policy(v->u.string.s, n->local)) != NULL) {
-		pr_fields_add(f, "password", "%s", why);
-		return;
-	}
-	if (f->count == 0 && pr_password_hash(v->u.string.s,
-	    PR_PW_SHA512_CRYPT, n->hash, sizeof(n->hash)) == -1)
-		pr_fields_add(f, "password", "could not be hashed");
-}
-
-static void
-check_display_name(struct pr_fields *f, const struct pr_json *v,
-    struct mbnew *n)
-{
-	const unsigned char	*p;
-	size_t			 chars = 0;
-
-	if (v == NULL)
-		return;
-	if (v->type != PR_JSON_STRING) {
-		pr_fields_add(f, "display_name", "must be a string");
-		return;
-	}
-	for (p = (const unsigned char *)v->u.string.s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			pr_fields_add(f, "display_name",
-			    "must not contain control characters");
-			return;
-		}
-		if ((*p & 0xc0) != 0x80)
-			chars++;
-	}
-	if (chars > 200) {
-		pr_fields_add(f, "display_name", "at most 200 characters");
-		return;
-	}
-	snprintf(n->display_name, sizeof(n->display_name), "%s",
-	    v->u.string.s);
-}
-
-/* An optional whole number in [min, max], as text into out. */
-static void
-check_integer(struct pr_fields *f, const char *name, const struct pr_json *v,
-    int64_t min, int64_t max, char *out, size_t outlen)
-{
-	if (v == NULL)
-		return;
-	if (v->type != PR_JSON_NUMBER || !v->u.number.is_integer ||
-	    v->u.number.integer < min || v->u.number.integer > max) {
-		pr_fields_add(f, name, "must be a whole number from %lld to %lld",
-		    (long long)min, (long long)max);
-		return;
-	}
-	snprintf(out, outlen, "%lld", (long long)v->u.number.integer);
-}
-
-/* New mailboxes' services are enabled or disabled, not suspended. */
-static void
-check_services(struct pr_fields *f, const struct pr_json *v, struct mbnew *n)
-{
-	const struct pr_json	*s;
-	char			 name[32];
-	int			 i;
-
-	for (i = 0; i < NSERVICES; i++)
-		snprintf(n->service[i], sizeof(n->service[i]), "enabled");
-	if (v == NULL)
-		return;
-	if (v->type != PR_JSON_OBJECT) {
-		pr_fields_add(f, "services", "must be an object");
-		return;
-	}
-	pr_fields_known(f, v, services);
-	for (i = 0; i < NSERVICES; i++) {
-		if ((s = pr_json_get(v, services[i])) == NULL)
-			continue;
-		snprintf(name, sizeof(name), "services.%s", services[i]);
-		if (s->type != PR_JSON_STRING ||
-		    (strcmp(s->u.string.s, "enabled") != 0 &&
-		    strcmp(s->u.string.s, "disabled") != 0)) {
-			pr_fields_add(f, name, "must be \"enabled\" or "
-			    "\"disabled\"");
-			continue;
-		}
-		snprintf(n->service[i], sizeof(n->service[i]), "%s",
-		    s->u.string.s);
-	}
-}
-
 void
 pr_mailbox_create(struct pr_api *api)
 {
@@ -176,6 +71,7 @@ pr_mailbox_create(struct pr_api *api)
 	const struct pr_json	*body;
 	struct pr_fields	 f;
 	struct mbnew		*n;
+	int			 i;
 
 	if (api->actor.role == PR_ROLE_COMPANY_VIEWER ||
 	    api->actor.role == PR_ROLE_SUPPORT) {
@@ -189,14 +85,20 @@ pr_mailbox_create(struct pr_api *api)
 	pr_fields_init(&f);
 	pr_fields_known(&f, body, known);
 	check_address(&f, pr_json_get(body, "address"), n);
-	check_display_name(&f, pr_json_get(body, "display_name"), n);
-	check_integer(&f, "quota_bytes", pr_json_get(body, "quota_bytes"),
+	pr_mb_display_name(&f, pr_json_get(body, "display_name"),
+	    n->display_name, sizeof(n->display_name));
+	pr_mb_integer(&f, "quota_bytes", pr_json_get(body, "quota_bytes"),
 	    1, INT64_MAX, n->quota, sizeof(n->quota));
-	check_integer(&f, "send_limit_24h", pr_json_get(body,
+	pr_mb_integer(&f, "send_limit_24h", pr_json_get(body,
 	    "send_limit_24h"), 0, 1000000, n->send_limit, sizeof(n->send_limit));
-	check_services(&f, pr_json_get(body, "services"), n);
+	for (i = 0; i < PR_MB_NSERVICES; i++)
+		snprintf(n->service[i], sizeof(n->service[i]), "enabled");
+	pr_mb_services(&f, pr_json_get(body, "services"), 0, n->service);
+	if (pr_json_get(body, "password") == NULL)
+		pr_fields_add(&f, "password", "required, a string");
 	/* Last: it hashes only when everything else is right. */
-	check_password(&f, pr_json_get(body, "password"), n);
+	pr_mb_password(&f, pr_json_get(body, "password"), n->local, n->hash,
+	    sizeof(n->hash));
 	if (pr_fields_answer(api, &f))
 		return;
 

@@ -1,0 +1,116 @@
+/*
+ * Checks of the mailbox fields that create and update share.  Each adds
+ * its complaint to f and leaves out untouched when the field is absent.
+ */
+#include <kore/kore.h>
+
+#include <string.h>
+
+#include "api.h"
+#include "mailbox.h"
+#include "password.h"
+#include "validate.h"
+
+/* NULL-terminated for pr_fields_known(). */
+const char *const pr_mb_services_names[PR_MB_NSERVICES + 1] = {
+	"imap", "pop3", "webmail", "send", "receive", NULL
+};
+
+void
+pr_mb_password(struct pr_fields *f, const struct pr_json *v,
+    const char *local, char *hash, size_t hashlen)
+{
+	const char	*why;
+
+	if (v == NULL)
+		return;
+	if (v->type != PR_JSON_STRING) {
+		pr_fields_add(f, "password", "must be a string");
+		return;
+	}
+	if ((why = pr_password_policy(v->u.string.s, local)) != NULL) {
+		pr_fields_add(f, "password", "%s", why);
+		return;
+	}
+	if (f->count == 0 && pr_password_hash(v->u.string.s,
+	    PR_PW_SHA512_CRYPT, hash, hashlen) == -1)
+		pr_fields_add(f, "password", "could not be hashed");
+}
+
+void
+pr_mb_display_name(struct pr_fields *f, const struct pr_json *v, char *out,
+    size_t outlen)
+{
+	const unsigned char	*p;
+	size_t			 chars = 0;
+
+	if (v == NULL)
+		return;
+	if (v->type != PR_JSON_STRING) {
+		pr_fields_add(f, "display_name", "must be a string");
+		return;
+	}
+	for (p = (const unsigned char *)v->u.string.s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			pr_fields_add(f, "display_name",
+			    "must not contain control characters");
+			return;
+		}
+		if ((*p & 0xc0) != 0x80)
+			chars++;
+	}
+	if (chars > 200 || v->u.string.len >= outlen) {
+		pr_fields_add(f, "display_name", "at most 200 characters");
+		return;
+	}
+	snprintf(out, outlen, "%s", v->u.string.s);
+}
+
+void
+pr_mb_integer(struct pr_fields *f, const char *name, const struct pr_json *v,
+    int64_t min, int64_t max, char *out, size_t outlen)
+{
+	if (v == NULL)
+		return;
+	if (v->type != PR_JSON_NUMBER || !v->u.number.is_integer ||
+	    v->u.number.integer < min || v->u.number.integer > max) {
+		pr_fields_add(f, name, "must be a whole number from %lld to %lld",
+		    (long long)min, (long long)max);
+		return;
+	}
+	snprintf(out, outlen, "%lld", (long long)v->u.number.integer);
+}
+
+/* New mailboxes' services are enabled or disabled, not suspended. */
+void
+pr_mb_services(struct pr_fields *f, const struct pr_json *v,
+    int allow_suspended, char out[PR_MB_NSERVICES][PR_MB_STATE_LEN])
+{
+	const struct pr_json	*s;
+	const char		*val;
+	char			 name[32];
+	int			 i;
+
+	if (v == NULL)
+		return;
+	if (v->type != PR_JSON_OBJECT) {
+		pr_fields_add(f, "services", "must be an object");
+		return;
+	}
+	pr_fields_known(f, v, pr_mb_services_names);
+	for (i = 0; i < PR_MB_NSERVICES; i++) {
+		if ((s = pr_json_get(v, pr_mb_services_names[i])) == NULL)
+			continue;
+		snprintf(name, sizeof(name), "services.%s",
+		    pr_mb_services_names[i]);
+		val = s->type == PR_JSON_STRING ? s->u.string.s : "";
+		if (strcmp(val, "enabled") != 0 && strcmp(val, "disabled") != 0 &&
+		    (!allow_suspended || strcmp(val, "suspended") != 0)) {
+			pr_fields_add(f, name, allow_suspended ?
+			    "must be \"enabled\", \"disabled\" or \"suspended\"" :
+			    "must be \"enabled\" or \"disabled\"");
+			continue;
+		}
+		snprintf(out[i], PR_MB_STATE_LEN, "%s", val);
+	}
+}
