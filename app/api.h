@@ -38,7 +38,7 @@ struct pr_actor {
 	char		who[300];		/* the audit log's actor */
 };
 
-#define PR_API_MAXPARAMS	24
+#define PR_API_MAXPARAMS	32
 
 struct pr_api;
 typedef void	(*pr_api_fn)(struct pr_api *);
@@ -121,6 +121,7 @@ int	pr_remote_https(struct http_request *);
 /* Authentication (auth.c): fills api->actor, or answers 401. */
 int	pr_auth_begin(struct pr_api *);
 int	pr_role_at_least(const struct pr_actor *, enum pr_role);
+const char	*pr_role_name(enum pr_role);
 /* The domain scope as an SQL array parameter, or NULL for no limit. */
 const char	*pr_actor_domains(const struct pr_actor *);
 

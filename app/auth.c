@@ -63,6 +63,18 @@ role_parse(const char *name)
 	return (PR_ROLE_NONE);
 }
 
+const char *
+pr_role_name(enum pr_role r)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++) {
+		if (roles[i].role == r)
+			return (roles[i].name);
+	}
+	return ("none");
+}
+
 int
 pr_role_at_least(const struct pr_actor *a, enum pr_role r)
 {

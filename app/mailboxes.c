@@ -20,7 +20,7 @@
 
 int	pr_mailbox(struct http_request *);
 int	pr_mailboxes(struct http_request *);
-void	pr_mailbox_create(struct pr_api *);
+int	pr_mailbox_restore_route(struct http_request *);
 
 #define LIST_DEFAULT	50
 #define LIST_MAX	1000
@@ -52,33 +52,58 @@ mailbox_found(struct pr_api *api)
 	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
 }
 
+/*
+ * The address named by the path ("/api/v1/mailboxes/ADDR[/suffix]"),
+ * decoded and normalised; 0 when it cannot be an address.
+ */
+int
+pr_mailbox_path_address(struct pr_api *api, const char *suffix, char *out,
+    size_t outlen)
+{
+	char		 input[PR_ADDRESS_MAX * 3 + 1];
+	const char	*raw = api->req->path + strlen("/api/v1/mailboxes/");
+	size_t		 len = strlen(raw), slen = strlen(suffix);
+
+	if (len < slen || strcmp(raw + len - slen, suffix) != 0 ||
+	    len - slen >= sizeof(input))
+		return (0);
+	snprintf(input, sizeof(input), "%.*s", (int)(len - slen), raw);
+	http_argument_urldecode(input);
+	return (pr_address_check(input, out, outlen) == NULL);
+}
+
 static void
 mailbox_get(struct pr_api *api)
 {
-	char		 input[PR_ADDRESS_MAX * 3 + 1];
-	char		 address[PR_ADDRESS_MAX + 1];
-	const char	*raw = api->req->path + strlen("/api/v1/mailboxes/");
+	char	address[PR_ADDRESS_MAX + 1];
 
 	/* Addresses that cannot exist are not found either. */
-	if (strlen(raw) >= sizeof(input)) {
-		mailbox_found(api);
-		return;
-	}
-	snprintf(input, sizeof(input), "%s", raw);
-	http_argument_urldecode(input);
-	if (pr_address_check(input, address, sizeof(address)) != NULL) {
+	if (!pr_mailbox_path_address(api, "", address, sizeof(address))) {
 		mailbox_found(api);
 		return;
 	}
 	pr_api_query(api, mailbox_found, "SELECT " MAILBOX_JSON("$1") " "
 	    MAILBOX_FROM "WHERE m.address = $4 AND " MAILBOX_SCOPE,
-	    4, staff(api), api->actor.company, pr_actor_domains(&api->actor), address);
+	    4, staff(api), api->actor.company, pr_actor_domains(&api->actor),
+	    address);
 }
 
 int
 pr_mailbox(struct http_request *req)
 {
-	return (pr_api_run(req, PR_GET, mailbox_get));
+	pr_api_fn	start = mailbox_get;
+
+	if (req->method == HTTP_METHOD_PATCH)
+		start = pr_mailbox_update;
+	else if (req->method == HTTP_METHOD_DELETE)
+		start = pr_mailbox_delete;
+	return (pr_api_run(req, PR_GET | PR_PATCH | PR_DELETE, start));
+}
+
+int
+pr_mailbox_restore_route(struct http_request *req)
+{
+	return (pr_api_run(req, PR_POST, pr_mailbox_restore));
 }
 
 /* A query parameter into out; answers 400 and returns 0 when malformed. */

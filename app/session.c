@@ -202,15 +202,6 @@ login_done(struct pr_api *api)
 	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
 }
 
-static const char *
-role_name(enum pr_role r)
-{
-	static const char *names[] = { "none", "domain_admin",
-	    "company_viewer", "company_admin", "support", "operator" };
-
-	return (names[r]);
-}
-
 static void
 whoami(struct pr_api *api)
 {
@@ -221,7 +212,7 @@ whoami(struct pr_api *api)
 	    api->actor.admin_id[0] ? "session" : "key");
 	sbuf_json_str(&b, api->actor.who);
 	sbuf_printf(&b, ",\"role\":\"%s\",\"company_id\":%s}",
-	    role_name(api->actor.role),
+	    pr_role_name(api->actor.role),
 	    api->actor.company_id ? api->actor.company : "null");
 	pr_api_json(api, HTTP_STATUS_OK, b.data, b.len);
 	sbuf_free(&b);
