@@ -29,5 +29,6 @@ int	cmd_db(int, char **);
 int	cmd_operator(int, char **);
 int	cmd_key(int, char **);
 int	cmd_demo(int, char **);
+int	cmd_purge(int, char **);
 
 #endif

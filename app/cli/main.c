@@ -17,6 +17,7 @@ usage(FILE *f)
 	    "  key create --role ROLE [--company NAME] [--domain FQDN ...] [--name LABEL]\n"
 	    "                                  create an API key; prints it once\n"
 	    "  demo load [--logins FILE]       load the demo data into an empty database\n"
+	    "  purge                           remove what was deleted over 30 days ago\n"
 	    "\n"
 	    "The database is the libpq conninfo string in POSTROOM_DB.\n"
 	    "Roles: operator support company_admin company_viewer domain_admin.\n");
@@ -33,6 +34,7 @@ main(int argc, char **argv)
 		{ "operator",	cmd_operator },
 		{ "key",	cmd_key },
 		{ "demo",	cmd_demo },
+		{ "purge",	cmd_purge },
 	};
 	size_t	i;
 

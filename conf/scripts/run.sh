@@ -35,6 +35,7 @@ fi
 export POSTROOM_DB
 
 build/postroom db migrate
+build/postroom purge
 if [ "${POSTROOM_DEMO:-1}" != 0 ]; then
 	build/postroom demo load --logins "$VAR/demo-logins.txt"
 fi

@@ -162,3 +162,42 @@ Test(cli, key_create_company_scoped)
 	PQfinish(db);
 	sbuf_free(&out);
 }
+
+Test(cli, purge_after_30_days)
+{
+	struct sbuf	 out;
+	PGconn		*db = it_db();
+
+	it_ok(db, "INSERT INTO clusters (name) VALUES ('pc') ON CONFLICT DO "
+	    "NOTHING", 0, NULL);
+	it_ok(db, "INSERT INTO mailstores (cluster_id, name, mail_root, "
+	    "capacity_bytes) SELECT id, 'pc1', '/srv/pc1', 1000 FROM clusters "
+	    "WHERE name = 'pc'", 0, NULL);
+	it_ok(db, "INSERT INTO companies (name, cluster_id) SELECT 'Purge Co', "
+	    "id FROM clusters WHERE name = 'pc'", 0, NULL);
+	it_ok(db, "INSERT INTO domains (company_id, name) SELECT id, "
+	    "'purge.example' FROM companies WHERE name = 'Purge Co'", 0, NULL);
+	it_ok(db, "INSERT INTO mailboxes (company_id, domain_id, local_part, "
+	    "password_hash, quota_bytes, cluster_id, mailstore_id, deleted_at) "
+	    "SELECT d.company_id, d.id, l, '{SHA512-CRYPT}$6$x$y', 100, "
+	    "c.cluster_id, s.id, now() - make_interval(days => n) FROM domains d "
+	    "JOIN companies c ON c.id = d.company_id JOIN mailstores s ON "
+	    "s.name = 'pc1', (VALUES ('old', 31), ('recent', 29)) v(l, n) "
+	    "WHERE d.name = 'purge.example'", 0, NULL);
+
+	sbuf_init(&out);
+	cr_assert_eq(cli("purge", &out), 0, "%s", out.data);
+	/* Other suites' old deletions may go too: count what is ours. */
+	cr_assert(strstr(out.data, "purge: ") != NULL, "%s", out.data);
+	cr_assert_eq(it_count(db, "SELECT count(*) FROM mailboxes WHERE "
+	    "address LIKE '%@purge.example'", 0, NULL), 1);
+	cr_assert_eq(it_count(db, "SELECT count(*) FROM addresses WHERE "
+	    "address = 'old@purge.example'", 0, NULL), 0);
+	cr_assert_eq(it_count(db, "SELECT count(*) FROM audit_log WHERE "
+	    "action = 'mailbox.purge' AND object_id = 'old@purge.example'",
+	    0, NULL), 1);
+	cr_assert_eq(cli("purge", &out), 0);
+	cr_assert(strstr(out.data, "purge: 0 mailboxes") != NULL);
+	PQfinish(db);
+	sbuf_free(&out);
+}
