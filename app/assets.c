@@ -8,6 +8,7 @@
 
 int	pr_asset(struct http_request *);
 int	pr_asset_index(struct http_request *);
+int	pr_openapi(struct http_request *);
 
 static const char *
 media_type(const char *name)
@@ -78,6 +79,13 @@ int
 pr_asset_index(struct http_request *req)
 {
 	return (serve(req, "index.html"));
+}
+
+/* The API's description, kept as assets/openapi.json. */
+int
+pr_openapi(struct http_request *req)
+{
+	return (serve(req, "openapi.json"));
 }
 
 int

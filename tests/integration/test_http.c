@@ -183,3 +183,25 @@ Test(http, symcheck_rejects_unknown_symbols, .timeout = 60)
 	    out.data);
 	sbuf_free(&out);
 }
+
+/* The API's description is served as kept in the repository. */
+Test(http, openapi_document)
+{
+	struct it_http	 r;
+	struct sbuf	 file;
+	char		 buf[4096];
+	size_t		 n;
+	FILE		*f;
+
+	cr_assert_eq(get("GET", "/api/v1/openapi.json", &r), 200);
+	cr_assert_str_eq(r.content_type, "application/json");
+	sbuf_init(&file);
+	cr_assert((f = fopen("assets/openapi.json", "r")) != NULL);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sbuf_append(&file, buf, n);
+	fclose(f);
+	cr_assert_str_eq(r.body.data, file.data);
+	cr_assert(strstr(r.body.data, "\"openapi\": \"3.1.0\"") != NULL);
+	sbuf_free(&file);
+	it_http_free(&r);
+}
