@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <sys/wait.h>
 
+#include "apikey.h"
 #include "itest.h"
 
 const char *
@@ -284,4 +285,48 @@ it_run(const char *cmd, struct sbuf *out)
 		sbuf_append(out, buf, n);
 	st = pclose(f);
 	return (WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+}
+
+const char *
+it_key(PGconn *db, const char *role, const char *company, const char *domain,
+    int revoked)
+{
+	static char		 full[8][PR_KEY_MAX];
+	static int		 n;
+	struct pr_apikey	 k;
+	const char		*p[5];
+
+	cr_assert_eq(pr_apikey_new(&k), 0);
+	p[0] = k.id;
+	p[1] = company;
+	p[2] = role;
+	p[3] = k.hash;
+	p[4] = revoked ? "t" : "f";
+	it_ok(db, "INSERT INTO api_keys (key_id, company_id, role, secret_hash, "
+	    "created_by, revoked_at) SELECT $1, (SELECT id FROM companies "
+	    "WHERE name = $2), $3, $4, 'test', CASE WHEN $5::bool THEN now() "
+	    "END", 5, p);
+	if (domain != NULL) {
+		p[1] = domain;
+		it_ok(db, "INSERT INTO api_key_domains (company_id, key_id, "
+		    "domain_id) SELECT company_id, $1, id FROM domains WHERE "
+		    "name = $2", 2, p);
+	}
+	n = (n + 1) % 8;
+	snprintf(full[n], sizeof(full[n]), "%s", k.full);
+	return (full[n]);
+}
+
+long
+it_call(const char *key, const char *method, const char *path,
+    const char *body, struct it_http *r)
+{
+	char	url[512], auth[160];
+
+	snprintf(url, sizeof(url), "%s%s", it_env("PR_TEST_URL"), path);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key ? key : "");
+	cr_assert_eq(it_http_body(method, url, key ? auth : NULL, body ?
+	    "Content-Type: application/json" : NULL, body, r), 0,
+	    "%s %s: no answer", method, path);
+	return (r->status);
 }

@@ -32,6 +32,18 @@ const char	*it_try(PGconn *, const char *sql, int n,
 		    const char *const *p);
 char		*it_fresh_db(const char *name);
 
+/*
+ * An API key made as the CLI makes it: role, company by name (NULL for
+ * provider staff), an optional domain scope, revoked or not.  Returns
+ * "pr_<id>_<secret>" in a buffer that the next eight calls leave alone.
+ */
+const char	*it_key(PGconn *, const char *role, const char *company,
+		    const char *domain, int revoked);
+
+/* A request to the server under test with key (or none) and JSON body. */
+long		 it_call(const char *key, const char *method, const char *path,
+		    const char *body, struct it_http *);
+
 int		 it_http(const char *method, const char *url, const char *hdr,
 		    struct it_http *);
 /* hdr and hdr2 may each hold several header lines, split by '\n'. */

@@ -45,31 +45,10 @@ done(void)
 
 TestSuite(api_create, .init = fixture, .fini = done);
 
-static char *
+static const char *
 key(const char *role, const char *company, const char *domain)
 {
-	struct pr_apikey	 k;
-	const char		*p[4];
-	static char		 full[8][PR_KEY_MAX];
-	static int		 n;
-
-	cr_assert_eq(pr_apikey_new(&k), 0);
-	p[0] = k.id;
-	p[1] = company;
-	p[2] = role;
-	p[3] = k.hash;
-	it_ok(db, "INSERT INTO api_keys (key_id, company_id, role, secret_hash, "
-	    "created_by) SELECT $1, (SELECT id FROM companies WHERE name = $2), "
-	    "$3, $4, 'test'", 4, p);
-	if (domain != NULL) {
-		p[1] = domain;
-		it_ok(db, "INSERT INTO api_key_domains (company_id, key_id, "
-		    "domain_id) SELECT company_id, $1, id FROM domains WHERE "
-		    "name = $2", 2, p);
-	}
-	n = (n + 1) % 8;
-	snprintf(full[n], sizeof(full[n]), "%s", k.full);
-	return (full[n]);
+	return (it_key(db, role, company, domain, 0));
 }
 
 /* POST a body; the answer in r. */
@@ -105,7 +84,7 @@ Test(api_create, creates_places_audits)
 	struct it_http	 r;
 	struct sbuf	 cmd, out;
 	const char	*p[1] = { "new.user@one.new.example" };
-	char		*k = key("company_admin", "New One", NULL);
+	const char	*k = key("company_admin", "New One", NULL);
 	char		*hash, *store;
 
 	cr_assert_eq(post(k, "{\"address\": \"New.User@One.New.Example\", "
@@ -164,7 +143,7 @@ Test(api_create, creates_places_audits)
 Test(api_create, new_mailboxes_spread_over_stores)
 {
 	struct it_http	 r;
-	char		*k = key("company_admin", "New Two", NULL);
+	const char	*k = key("company_admin", "New Two", NULL);
 	char		 body[256];
 	int		 i;
 
@@ -185,7 +164,7 @@ Test(api_create, new_mailboxes_spread_over_stores)
 Test(api_create, every_field_error_at_once)
 {
 	struct it_http	 r;
-	char		*k = key("company_admin", "New One", NULL);
+	const char	*k = key("company_admin", "New One", NULL);
 	long long	 before = count("mailboxes"), audit = count("audit_log");
 
 	cr_assert_eq(post(k, "{\"address\": \"bad address@one.new.example\", "
@@ -262,7 +241,7 @@ Test(api_create, scope_and_roles)
 Test(api_create, limits_hold)
 {
 	struct it_http	 r;
-	char		*k = key("company_admin", "New One", NULL);
+	const char	*k = key("company_admin", "New One", NULL);
 	long long	 before;
 
 	/* 100 MB of storage, 1 MB each by default: 99 MB is too much now. */

@@ -50,46 +50,16 @@ done(void)
 
 TestSuite(api_mailboxes, .init = fixture, .fini = done);
 
-/* A key made the way the CLI makes it; company NULL for provider staff. */
-static char *
+static const char *
 key(const char *role, const char *company, const char *domain, int revoked)
 {
-	struct pr_apikey	 k;
-	const char		*p[5];
-	static char		 full[8][PR_KEY_MAX];
-	static int		 n;
-
-	cr_assert_eq(pr_apikey_new(&k), 0);
-	p[0] = k.id;
-	p[1] = company;
-	p[2] = role;
-	p[3] = k.hash;
-	p[4] = revoked ? "t" : "f";
-	it_ok(db, "INSERT INTO api_keys (key_id, company_id, role, secret_hash, "
-	    "created_by, revoked_at) SELECT $1, (SELECT id FROM companies "
-	    "WHERE name = $2), $3, $4, 'test', CASE WHEN $5::bool THEN now() "
-	    "END", 5, p);
-	if (domain != NULL) {
-		p[1] = domain;
-		it_ok(db, "INSERT INTO api_key_domains (company_id, key_id, "
-		    "domain_id) SELECT company_id, $1, id FROM domains WHERE "
-		    "name = $2", 2, p);
-	}
-	n = (n + 1) % 8;
-	snprintf(full[n], sizeof(full[n]), "%s", k.full);
-	return (full[n]);
+	return (it_key(db, role, company, domain, revoked));
 }
 
 static long
 get(const char *key_full, const char *path, struct it_http *r)
 {
-	char	url[512], hdr[160];
-
-	snprintf(url, sizeof(url), "%s%s", it_env("PR_TEST_URL"), path);
-	snprintf(hdr, sizeof(hdr), "Authorization: Bearer %s",
-	    key_full ? key_full : "");
-	cr_assert_eq(it_http("GET", url, key_full ? hdr : NULL, r), 0);
-	return (r->status);
+	return (it_call(key_full, "GET", path, NULL, r));
 }
 
 static int
@@ -101,7 +71,7 @@ has(struct it_http *r, const char *s)
 Test(api_mailboxes, keys_are_checked)
 {
 	struct it_http	 r;
-	char		*k = key("company_admin", "Api One", NULL, 0);
+	const char	*k = key("company_admin", "Api One", NULL, 0);
 	char		 bad[PR_KEY_MAX];
 	const char	*path = "/api/v1/mailboxes/alice@one.api.example";
 
@@ -131,10 +101,10 @@ Test(api_mailboxes, keys_are_checked)
 Test(api_mailboxes, get_one_within_scope)
 {
 	struct it_http	 r;
-	char		*one = key("company_admin", "Api One", NULL, 0);
-	char		*two = key("company_viewer", "Api Two", NULL, 0);
-	char		*dom = key("domain_admin", "Api One", "uno.api.example", 0);
-	char		*op = key("operator", NULL, NULL, 0);
+	const char	*one = key("company_admin", "Api One", NULL, 0);
+	const char	*two = key("company_viewer", "Api Two", NULL, 0);
+	const char	*dom = key("domain_admin", "Api One", "uno.api.example", 0);
+	const char	*op = key("operator", NULL, NULL, 0);
 
 	cr_assert_eq(get(one, "/api/v1/mailboxes/Alice@One.Api.Example", &r),
 	    200);
@@ -206,8 +176,8 @@ walk(const char *k, const char *filter, int limit)
 Test(api_mailboxes, list_pages_and_filters)
 {
 	struct it_http	 r;
-	char		*one = key("company_admin", "Api One", NULL, 0);
-	char		*dom = key("domain_admin", "Api One", "uno.api.example", 0);
+	const char	*one = key("company_admin", "Api One", NULL, 0);
+	const char	*dom = key("domain_admin", "Api One", "uno.api.example", 0);
 
 	/* No query string at all: the defaults. */
 	cr_assert_eq(get(one, "/api/v1/mailboxes", &r), 200, "%s", r.body.data);
@@ -237,7 +207,7 @@ Test(api_mailboxes, list_refuses_bad_parameters)
 		{ "status=a&status=b", "'status'" },
 	};
 	struct it_http	 r;
-	char		*one = key("company_admin", "Api One", NULL, 0);
+	const char	*one = key("company_admin", "Api One", NULL, 0);
 	char		 path[256];
 	size_t		 i;
 

@@ -42,25 +42,10 @@ done(void)
 
 TestSuite(api_update, .init = fixture, .fini = done);
 
-static char *
+static const char *
 key(const char *role, const char *company)
 {
-	struct pr_apikey	 k;
-	const char		*p[4];
-	static char		 full[8][PR_KEY_MAX];
-	static int		 n;
-
-	cr_assert_eq(pr_apikey_new(&k), 0);
-	p[0] = k.id;
-	p[1] = company;
-	p[2] = role;
-	p[3] = k.hash;
-	it_ok(db, "INSERT INTO api_keys (key_id, company_id, role, secret_hash, "
-	    "created_by) SELECT $1, (SELECT id FROM companies WHERE name = $2), "
-	    "$3, $4, 'test'", 4, p);
-	n = (n + 1) % 8;
-	snprintf(full[n], sizeof(full[n]), "%s", k.full);
-	return (full[n]);
+	return (it_key(db, role, company, NULL, 0));
 }
 
 static void
@@ -80,13 +65,7 @@ static long
 call(const char *k, const char *method, const char *path, const char *body,
     struct it_http *r)
 {
-	char	url[256], auth[160];
-
-	snprintf(url, sizeof(url), "%s%s", it_env("PR_TEST_URL"), path);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", k);
-	cr_assert_eq(it_http_body(method, url, auth, body ?
-	    "Content-Type: application/json" : NULL, body, r), 0);
-	return (r->status);
+	return (it_call(k, method, path, body, r));
 }
 
 static int
@@ -98,7 +77,7 @@ has(struct it_http *r, const char *s)
 Test(api_update, patch_fields_and_audit)
 {
 	struct it_http	 r;
-	char		*k = key("company_admin", "Upd Co");
+	const char	*k = key("company_admin", "Upd Co");
 	const char	*p[1] = { "pat1@upd.example" };
 	char		*hash;
 
@@ -149,9 +128,9 @@ Test(api_update, patch_fields_and_audit)
 Test(api_update, suspensions_follow_rank)
 {
 	struct it_http	 r;
-	char		*admin = key("company_admin", "Upd Co");
-	char		*op = key("operator", NULL);
-	char		*sup = key("support", NULL);
+	const char	*admin = key("company_admin", "Upd Co");
+	const char	*op = key("operator", NULL);
+	const char	*sup = key("support", NULL);
 	const char	*p[1] = { "pat2@upd.example" };
 
 	mailbox("pat2");
@@ -191,9 +170,9 @@ Test(api_update, suspensions_follow_rank)
 Test(api_update, delete_and_restore)
 {
 	struct it_http	 r;
-	char		*k = key("company_admin", "Upd Co");
-	char		*other = key("company_admin", "Upd Other");
-	char		*viewer = key("company_viewer", "Upd Co");
+	const char	*k = key("company_admin", "Upd Co");
+	const char	*other = key("company_admin", "Upd Other");
+	const char	*viewer = key("company_viewer", "Upd Co");
 	const char	*p[1] = { "pat3@upd.example" };
 
 	mailbox("pat3");

@@ -65,24 +65,8 @@ static void
 key(const char *role, const char *company, const char *domain, char *out,
     size_t outlen)
 {
-	struct pr_apikey	 k;
-	const char		*p[4];
-
-	cr_assert_eq(pr_apikey_new(&k), 0);
-	p[0] = k.id;
-	p[1] = company;
-	p[2] = role;
-	p[3] = k.hash;
-	it_ok(db, "INSERT INTO api_keys (key_id, company_id, role, secret_hash, "
-	    "created_by) SELECT $1, (SELECT id FROM companies WHERE name = $2), "
-	    "$3, $4, 'test'", 4, p);
-	if (domain != NULL) {
-		p[1] = domain;
-		it_ok(db, "INSERT INTO api_key_domains (company_id, key_id, "
-		    "domain_id) SELECT company_id, $1, id FROM domains WHERE "
-		    "name = $2", 2, p);
-	}
-	snprintf(out, outlen, "Authorization: Bearer %s", k.full);
+	snprintf(out, outlen, "Authorization: Bearer %s",
+	    it_key(db, role, company, domain, 0));
 }
 
 /* Log an attacker company's admin in; its cookie and CSRF token. */
