@@ -44,15 +44,15 @@ api_new(struct http_request *req, int methods, pr_api_fn start)
 	return (api);
 }
 
-int
-pr_api_run(struct http_request *req, int methods, pr_api_fn start)
+static int
+api_run(struct http_request *req, int methods, pr_api_fn start, int authenticate)
 {
 	struct pr_api	*api;
 
 	if ((api = req->hdlr_extra) == NULL) {
 		if ((api = api_new(req, methods, start)) == NULL)
 			return (KORE_RESULT_OK);
-		if (pr_auth_begin(api) == 1)
+		if (!authenticate || pr_auth_begin(api) == 1)
 			start(api);
 		api->phase = api->query != NULL ? PH_SETUP : PH_END;
 	}
@@ -60,17 +60,15 @@ pr_api_run(struct http_request *req, int methods, pr_api_fn start)
 }
 
 int
+pr_api_run(struct http_request *req, int methods, pr_api_fn start)
+{
+	return (api_run(req, methods, start, 1));
+}
+
+int
 pr_api_run_public(struct http_request *req, int methods, pr_api_fn start)
 {
-	struct pr_api	*api;
-
-	if ((api = req->hdlr_extra) == NULL) {
-		if ((api = api_new(req, methods, start)) == NULL)
-			return (KORE_RESULT_OK);
-		start(api);
-		api->phase = api->query != NULL ? PH_SETUP : PH_END;
-	}
-	return (api_drive(req, api));
+	return (api_run(req, methods, start, 0));
 }
 
 static int
