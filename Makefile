@@ -30,7 +30,8 @@ FUZZ_SECONDS	?= 60
 TEST_FUZZ_SECONDS ?= 5	# make test runs each fuzz target this long
 ASSETS		:= $(sort $(shell find assets -type f 2>/dev/null))
 MIGRATIONS	:= $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
-HDRS		:= $(wildcard app/*.h app/lib/*.h app/cli/*.h stats/*.h)
+HDRS		:= $(wildcard app/*.h app/lib/*.h app/cli/*.h stats/*.h tests/unit/*.h \
+		   tests/integration/*.h)
 
 LIB_LIBS	:= -lcrypt -lcrypto -lidn2 -lcsv
 MODULE		:= $(B)/postroom.so

@@ -7,15 +7,12 @@
 #include <criterion/criterion.h>
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "correlate.h"
-#include "logparse.h"
+#include "stats_support.h"
 
 #define DATA	"../shared/testdata/maillogs-public/lightmeter-controlcenter/"
-#define REF	1798761610	/* 2027-01-01T00:00:10Z: traces are 2026 */
 #define MAXREC	128
 
 struct rec_rcpt {
@@ -23,7 +20,6 @@ struct rec_rcpt {
 	struct lp_rcpt	r;
 };
 
-static struct lp_source	 src;
 static struct lp_corr	*corr;
 static struct lp_msg	 msgs[MAXREC];
 static int		 nmsgs;
@@ -56,7 +52,7 @@ start(size_t cap, size_t dmax)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.capacity = cap;
 	cfg.deferred_max = dmax;
-	cr_assert_eq(lp_source_init(&src, LP_FMT_AUTO, "UTC", REF), 0);
+	lpt_setup();
 	lp_corr_free(corr);
 	cr_assert_not_null(corr = lp_corr_new(&cfg, &cb));
 	nmsgs = nrcpts = 0;
@@ -81,26 +77,27 @@ feed(const char *line)
 {
 	struct lp_event	ev;
 
-	if (lp_parse_line(&src, line, strlen(line), &ev))
+	if (lp_parse_line(&lpt_src, line, strlen(line), &ev))
 		(void)lp_corr_feed(corr, &ev);
+}
+
+static int
+feed_line(const char *line, size_t len)
+{
+	(void)len;
+	feed(line);
+	return (0);
 }
 
 /* Feed a trace file, then flush; skip the test when the data is absent. */
 static void
 feed_file(const char *name)
 {
-	char	 path[512], *line = NULL;
-	size_t	 cap = 0;
-	ssize_t	 n;
-	FILE	*fp;
+	char	path[512];
 
 	snprintf(path, sizeof(path), DATA "%s", name);
-	if ((fp = fopen(path, "r")) == NULL)
+	if (lpt_file_lines(path, feed_line) < 0)
 		cr_skip_test("test data %s missing", path);
-	while ((n = getline(&line, &cap, fp)) > 0)
-		feed(line);
-	free(line);
-	fclose(fp);
 	lp_corr_flush(corr);
 }
 
@@ -570,7 +567,7 @@ Test(stats_correlate, hosts_are_separate)
 	/* Not a queue event: not consumed. */
 	l = "Dec  7 13:30:14 mail dovecot: imap-login: Login: user=<a@b.c>, "
 	    "method=PLAIN, rip=192.0.2.1, lip=192.0.2.2, mpid=1, session=<s>";
-	cr_assert_eq(lp_parse_line(&src, l, strlen(l), &ev), 1);
+	cr_assert_eq(lp_parse_line(&lpt_src, l, strlen(l), &ev), 1);
 	cr_assert_eq(lp_corr_feed(corr, &ev), 0);
 }
 

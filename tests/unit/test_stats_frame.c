@@ -9,13 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "logparse.h"
+#include "stats_support.h"
 
 #define SEC	1000000LL
-
-#define STR_EQ(s, lit)							\
-	cr_assert(lp_str_eq((s), (lit)), "%s is [%.*s], want [%s]", #s,	\
-	    (int)(s).len, (s).len ? (s).p : "", (lit))
 
 /* Epoch seconds of UTC times used below (checked with timegm). */
 #define T_20261122_174423	1795369463LL
@@ -41,29 +37,12 @@
 #define T_20260201		1769904000LL
 #define T_20260801		1785542400LL
 
-static struct lp_source	src;
-
-static void
-init(enum lp_format fmt, const char *tz, int64_t ref)
-{
-	cr_assert_eq(lp_source_init(&src, fmt, tz, ref), 0, "tz %s", tz);
-}
-
-static void
-parse_ok(const char *line, struct lp_event *ev)
-{
-	int	r = lp_parse_line(&src, line, strlen(line), ev);
-
-	cr_assert_eq(r, 1, "not parsed (%s): %s", lp_skip_name(ev->skip),
-	    line);
-}
-
 static int64_t
 time_of(const char *line)
 {
 	struct lp_event	ev;
 
-	parse_ok(line, &ev);
+	lpt_ok(line, &ev);
 	return (ev.time_us);
 }
 
@@ -84,8 +63,8 @@ Test(stats_frame, classic_syslog)
 {
 	struct lp_event	ev;
 
-	init(LP_FMT_AUTO, "UTC", T_20261201);
-	parse_ok("Nov 22 17:44:23 mail postfix/qmgr[1005]: 4AA091855DA0: "
+	lpt_init(LP_FMT_AUTO, "UTC", T_20261201);
+	lpt_ok("Nov 22 17:44:23 mail postfix/qmgr[1005]: 4AA091855DA0: "
 	    "removed\n", &ev);
 	cr_assert_eq(ev.time_us, T_20261122_174423 * SEC);
 	cr_assert_eq(ev.pid, 1005);
@@ -102,7 +81,7 @@ Test(stats_frame, classic_syslog)
 Test(stats_frame, maillog_file_and_zero_padded_day)
 {
 	/* Postfix's maillog_file writes "%b %d %H:%M:%S host prog[pid]: ". */
-	init(LP_FMT_SYSLOG, "UTC", T_20261201);
+	lpt_init(LP_FMT_SYSLOG, "UTC", T_20261201);
 	cr_assert_eq(stamp("Nov 02 17:44:23"), (T_20261122_174423 - 20 *
 	    86400) * SEC);
 	/* A fraction of a second, should a logger add one. */
@@ -114,8 +93,8 @@ Test(stats_frame, rfc3339)
 {
 	struct lp_event	ev;
 
-	init(LP_FMT_AUTO, "Europe/Amsterdam", T_20261201);
-	parse_ok("2026-11-22T17:44:23.473223+00:00 mail postfix/qmgr[1005]: "
+	lpt_init(LP_FMT_AUTO, "Europe/Amsterdam", T_20261201);
+	lpt_ok("2026-11-22T17:44:23.473223+00:00 mail postfix/qmgr[1005]: "
 	    "4AA091855DA0: removed", &ev);
 	cr_assert_eq(ev.time_us, T_20261122_174423 * SEC + 473223);
 	STR_EQ(ev.host, "mail");
@@ -133,7 +112,7 @@ Test(stats_frame, rfc3339)
 
 Test(stats_frame, rfc3339_hint)
 {
-	init(LP_FMT_RFC3339, "UTC", T_20261201);
+	lpt_init(LP_FMT_RFC3339, "UTC", T_20261201);
 	cr_assert_eq(stamp("2026-11-22T17:44:23.000001+00:00"),
 	    T_20261122_174423 * SEC + 1);
 }
@@ -143,8 +122,8 @@ Test(stats_frame, dovecot_iso_stamp)
 	struct lp_event	ev;
 
 	/* log_timestamp = "%Y-%m-%d %H:%M:%S " in Dovecot's own log. */
-	init(LP_FMT_DOVECOT, "UTC", T_20261201);
-	parse_ok("2026-11-22 17:44:23 imap-login: Info: Login: user=<a@b.c>, "
+	lpt_init(LP_FMT_DOVECOT, "UTC", T_20261201);
+	lpt_ok("2026-11-22 17:44:23 imap-login: Info: Login: user=<a@b.c>, "
 	    "method=PLAIN, rip=192.0.2.1, lip=192.0.2.2, mpid=1, TLS, "
 	    "session=<x>", &ev);
 	cr_assert_eq(ev.time_us, T_20261122_174423 * SEC);
@@ -155,10 +134,10 @@ Test(stats_frame, dovecot_iso_stamp)
 Test(stats_frame, year_boundary)
 {
 	/* Read on Jan 1: Dec 31 is last year. */
-	init(LP_FMT_AUTO, "UTC", T_20270101_000010);
+	lpt_init(LP_FMT_AUTO, "UTC", T_20270101_000010);
 	cr_assert_eq(stamp("Dec 31 23:59:59"), T_20261231_235959 * SEC);
 	/* Read late on Dec 31: a line of Jan 1 is at most a day ahead. */
-	init(LP_FMT_AUTO, "UTC", T_20261231_230000);
+	lpt_init(LP_FMT_AUTO, "UTC", T_20261231_230000);
 	cr_assert_eq(stamp("Jan  1 00:30:00"), T_20270101_003000 * SEC);
 	cr_assert_eq(stamp("Dec 31 23:59:59"), T_20261231_235959 * SEC);
 }
@@ -168,7 +147,7 @@ Test(stats_frame, year_not_more_than_a_day_ahead)
 	const int64_t	year = 365 * 86400;
 
 	/* Reference 2026-06-15T00:00Z: up to a day later is this year. */
-	init(LP_FMT_AUTO, "UTC", T_20260615);
+	lpt_init(LP_FMT_AUTO, "UTC", T_20260615);
 	cr_assert_eq(stamp("Jun 15 23:00:00"), (T_20260615 + 23 * 3600) *
 	    SEC);
 	cr_assert_eq(stamp("Jun 16 12:00:00"), (T_20260616_120000 - year) *
@@ -178,22 +157,22 @@ Test(stats_frame, year_not_more_than_a_day_ahead)
 	    year) * SEC);
 
 	/* lp_source_set_ref moves the reference. */
-	lp_source_set_ref(&src, T_20260615 + 3 * 86400);
+	lp_source_set_ref(&lpt_src, T_20260615 + 3 * 86400);
 	cr_assert_eq(stamp("Jun 17 12:00:00"), (T_20250617_120000 + year) *
 	    SEC);
 }
 
 Test(stats_frame, leap_day)
 {
-	init(LP_FMT_AUTO, "UTC", T_20280301);
+	lpt_init(LP_FMT_AUTO, "UTC", T_20280301);
 	cr_assert_eq(stamp("Feb 29 12:00:00"), T_20280229_120000 * SEC);
 }
 
 Test(stats_frame, amsterdam_winter_summer)
 {
-	init(LP_FMT_AUTO, "Europe/Amsterdam", T_20260201);
+	lpt_init(LP_FMT_AUTO, "Europe/Amsterdam", T_20260201);
 	cr_assert_eq(stamp("Jan 15 12:00:00"), T_20260115_110000 * SEC);
-	init(LP_FMT_AUTO, "Europe/Amsterdam", T_20260801);
+	lpt_init(LP_FMT_AUTO, "Europe/Amsterdam", T_20260801);
 	cr_assert_eq(stamp("Jul 15 12:00:00"), T_20260715_100000 * SEC);
 }
 
@@ -202,7 +181,7 @@ Test(stats_frame, amsterdam_dst_gap)
 	int64_t	t;
 
 	/* 2026-03-29: 02:00 CET jumps to 03:00 CEST. */
-	init(LP_FMT_AUTO, "Europe/Amsterdam", T_20260801);
+	lpt_init(LP_FMT_AUTO, "Europe/Amsterdam", T_20260801);
 	cr_assert_eq(stamp("Mar 29 01:59:59"), T_20260329_005959 * SEC);
 	cr_assert_eq(stamp("Mar 29 03:00:00"), T_20260329_010000 * SEC);
 	/* 02:30 does not exist: any answer in the gap's range will do. */
@@ -216,7 +195,7 @@ Test(stats_frame, amsterdam_dst_overlap)
 	int64_t	t;
 
 	/* 2026-10-25: 03:00 CEST falls back to 02:00 CET; 02:30 twice. */
-	init(LP_FMT_AUTO, "Europe/Amsterdam", T_20260801 + 100 * 86400);
+	lpt_init(LP_FMT_AUTO, "Europe/Amsterdam", T_20260801 + 100 * 86400);
 	t = stamp("Oct 25 02:30:00");
 	cr_assert(t == T_20261025_003000 * SEC || t == T_20261025_013000 *
 	    SEC, "overlap time %lld", (long long)t);
@@ -232,28 +211,28 @@ Test(stats_frame, zone_cache_and_tz_restored)
 	int	i;
 
 	cr_assert_eq(setenv("TZ", "America/New_York", 1), 0);
-	init(LP_FMT_AUTO, "Europe/Amsterdam", T_20260801);
-	cr_assert_eq(src.tz_misses, 0);
+	lpt_init(LP_FMT_AUTO, "Europe/Amsterdam", T_20260801);
+	cr_assert_eq(lpt_src.tz_misses, 0);
 	for (i = 0; i < 600; i++) {
 		snprintf(line, sizeof(line), "Jul 15 12:%02d:%02d", i / 60,
 		    i % 60);
 		cr_assert_eq(stamp(line), (T_20260715_100000 + i) * SEC);
 	}
-	cr_assert_eq(src.tz_misses, 1, "misses %llu",
-	    (unsigned long long)src.tz_misses);
+	cr_assert_eq(lpt_src.tz_misses, 1, "misses %llu",
+	    (unsigned long long)lpt_src.tz_misses);
 	(void)stamp("Jul 15 13:00:00");
-	cr_assert_eq(src.tz_misses, 2);
+	cr_assert_eq(lpt_src.tz_misses, 2);
 	cr_assert_str_eq(getenv("TZ"), "America/New_York");
 }
 
 Test(stats_frame, utc_never_switches_tz)
 {
 	cr_assert_eq(unsetenv("TZ"), 0);
-	init(LP_FMT_AUTO, "Etc/UTC", T_20260801);
+	lpt_init(LP_FMT_AUTO, "Etc/UTC", T_20260801);
 	(void)stamp("Jul 15 12:00:00");
-	cr_assert_eq(src.tz_misses, 0);
+	cr_assert_eq(lpt_src.tz_misses, 0);
 	cr_assert_null(getenv("TZ"));
-	init(LP_FMT_AUTO, NULL, T_20260801);
+	lpt_init(LP_FMT_AUTO, NULL, T_20260801);
 	cr_assert_eq(stamp("Jul 15 10:00:00"), T_20260715_100000 * SEC);
 }
 
@@ -276,9 +255,9 @@ Test(stats_frame, host_heuristic)
 	struct lp_event	 ev;
 	const char	*l;
 
-	init(LP_FMT_AUTO, "UTC", T_20261201);
+	lpt_init(LP_FMT_AUTO, "UTC", T_20261201);
 	/* Dovecot's own log: the first token ends in ':'. */
-	parse_ok("Nov 22 17:47:52 imap-login: Info: Login: user=<a@b.c>, "
+	lpt_ok("Nov 22 17:47:52 imap-login: Info: Login: user=<a@b.c>, "
 	    "method=PLAIN, rip=192.0.2.1, lip=192.0.2.2, mpid=1, TLS, "
 	    "session=<x>", &ev);
 	STR_EQ(ev.host, "");
@@ -286,9 +265,9 @@ Test(stats_frame, host_heuristic)
 	STR_EQ(ev.remote_ip, "192.0.2.1");
 
 	/* A syslog hint always takes a host: this line has none. */
-	init(LP_FMT_SYSLOG, "UTC", T_20261201);
+	lpt_init(LP_FMT_SYSLOG, "UTC", T_20261201);
 	l = "Nov 22 17:47:52 imap-login: Info: Login: user=<a@b.c>";
-	cr_assert_eq(lp_parse_line(&src, l, strlen(l), &ev), 0);
+	cr_assert_eq(lp_parse_line(&lpt_src, l, strlen(l), &ev), 0);
 	cr_assert_eq(ev.skip, LP_SKIP_PROGRAM);
 }
 
@@ -298,38 +277,38 @@ Test(stats_frame, skip_reasons)
 	char		*big;
 	const char	*l;
 
-	init(LP_FMT_AUTO, "UTC", T_20261201);
+	lpt_init(LP_FMT_AUTO, "UTC", T_20261201);
 	l = "garbage";
-	cr_assert_eq(lp_parse_line(&src, l, strlen(l), &ev), 0);
+	cr_assert_eq(lp_parse_line(&lpt_src, l, strlen(l), &ev), 0);
 	cr_assert_eq(ev.skip, LP_SKIP_FRAME);
 	l = "@400000004c91b044077a9e94 imap-login: Info: Aborted login (auth "
 	    "failed, 1 attempts): user=<martin@waschbuesch.de>";
-	cr_assert_eq(lp_parse_line(&src, l, strlen(l), &ev), 0);
+	cr_assert_eq(lp_parse_line(&lpt_src, l, strlen(l), &ev), 0);
 	cr_assert_eq(ev.skip, LP_SKIP_FRAME);
 	l = "Nov 22 17:44:23 mail";
-	cr_assert_eq(lp_parse_line(&src, l, strlen(l), &ev), 0);
+	cr_assert_eq(lp_parse_line(&lpt_src, l, strlen(l), &ev), 0);
 	cr_assert_eq(ev.skip, LP_SKIP_FRAME);
 	l = "Xyz 22 17:44:23 mail postfix/qmgr[1]: ABCDEF: removed";
-	cr_assert_eq(lp_parse_line(&src, l, strlen(l), &ev), 0);
+	cr_assert_eq(lp_parse_line(&lpt_src, l, strlen(l), &ev), 0);
 	cr_assert_eq(ev.skip, LP_SKIP_FRAME);
 	l = "Nov 22 25:44:23 mail postfix/qmgr[1]: ABCDEF: removed";
-	cr_assert_eq(lp_parse_line(&src, l, strlen(l), &ev), 0);
+	cr_assert_eq(lp_parse_line(&lpt_src, l, strlen(l), &ev), 0);
 	cr_assert_eq(ev.skip, LP_SKIP_FRAME);
 	l = "Sep  4 01:24:11 smtpnode06 h-353d61658b320[3831]: connect from "
 	    "170.55.103.23";
-	cr_assert_eq(lp_parse_line(&src, l, strlen(l), &ev), 0);
+	cr_assert_eq(lp_parse_line(&lpt_src, l, strlen(l), &ev), 0);
 	cr_assert_eq(ev.skip, LP_SKIP_PROGRAM);
 	l = "Nov 22 17:44:23 mail rsyslogd: message repeated 3 times: [foo]";
-	cr_assert_eq(lp_parse_line(&src, l, strlen(l), &ev), 0);
+	cr_assert_eq(lp_parse_line(&lpt_src, l, strlen(l), &ev), 0);
 	cr_assert_eq(ev.skip, LP_SKIP_PROGRAM);
-	cr_assert_eq(lp_parse_line(&src, NULL, 0, &ev), 0);
-	cr_assert_eq(lp_parse_line(&src, "", 0, &ev), 0);
+	cr_assert_eq(lp_parse_line(&lpt_src, NULL, 0, &ev), 0);
+	cr_assert_eq(lp_parse_line(&lpt_src, "", 0, &ev), 0);
 
 	big = malloc(LP_LINE_MAX + 2);
 	cr_assert_not_null(big);
 	memset(big, 'a', LP_LINE_MAX + 1);
 	memcpy(big, "Nov 22 17:44:23 mail postfix/qmgr[1]: ABCDEF: ", 46);
-	cr_assert_eq(lp_parse_line(&src, big, LP_LINE_MAX + 1, &ev), 0);
+	cr_assert_eq(lp_parse_line(&lpt_src, big, LP_LINE_MAX + 1, &ev), 0);
 	cr_assert_eq(ev.skip, LP_SKIP_TOOLONG);
 	free(big);
 }

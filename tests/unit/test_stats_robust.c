@@ -15,13 +15,11 @@
 #include <string.h>
 
 #include "correlate.h"
-#include "logparse.h"
+#include "stats_support.h"
 
 #define DATA	"../shared/testdata/maillogs-public"
 #define LC	DATA "/lightmeter-controlcenter/complete_logs_sample/"
-#define REF	1798761610	/* 2027-01-01T00:00:10Z */
 
-static struct lp_source	 src;
 static struct lp_corr	*corr;
 static uint64_t		 rng = 0x9e3779b97f4a7c15ULL;
 static int		 kinds[LP_EV__COUNT];
@@ -43,9 +41,9 @@ setup(void)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.capacity = 64;
 	cfg.deferred_max = 8;
-	cr_assert_eq(lp_source_init(&src, LP_FMT_AUTO, "Europe/Amsterdam",
-	    REF), 0);
-	cr_assert_eq(lp_source_add_webmail(&src, "127.0.0.1"), 0);
+	cr_assert_eq(lp_source_init(&lpt_src, LP_FMT_AUTO, "Europe/Amsterdam",
+	    LPT_REF), 0);
+	cr_assert_eq(lp_source_add_webmail(&lpt_src, "127.0.0.1"), 0);
 	cr_assert_not_null(corr = lp_corr_new(&cfg, NULL));
 	memset(kinds, 0, sizeof(kinds));
 }
@@ -66,7 +64,7 @@ one(const char *p, size_t len)
 
 	cr_assert_not_null(b = malloc(len > 0 ? len : 1));
 	memcpy(b, p, len);
-	r = lp_parse_line(&src, b, len, &ev);
+	r = lp_parse_line(&lpt_src, b, len, &ev);
 	if (r) {
 		cr_assert(ev.kind > LP_EV_NONE && ev.kind < LP_EV__COUNT);
 		kinds[ev.kind]++;
@@ -75,28 +73,6 @@ one(const char *p, size_t len)
 		cr_assert(ev.skip > LP_SKIP_NONE && ev.skip < LP_SKIP__COUNT);
 	free(b);
 	return (r);
-}
-
-/* Lines parsed out of a file; -1 when it cannot be read. */
-static long
-file_lines(const char *path, long *total)
-{
-	char	*line = NULL;
-	size_t	 cap = 0;
-	ssize_t	 n;
-	long	 ok = 0;
-	FILE	*fp;
-
-	if ((fp = fopen(path, "r")) == NULL)
-		return (-1);
-	*total = 0;
-	while ((n = getline(&line, &cap, fp)) > 0) {
-		ok += one(line, (size_t)n);
-		(*total)++;
-	}
-	free(line);
-	fclose(fp);
-	return (ok);
 }
 
 static long	walked, walked_ok;
@@ -130,13 +106,13 @@ static int
 walk_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
 	size_t	len = strlen(path);
-	long	ok, total;
+	long	ok;
 
 	(void)st;
 	(void)ftw;
 	if (type != FTW_F || (len > 3 && strcmp(path + len - 3, ".gz") == 0))
 		return (0);
-	if ((ok = file_lines(path, &total)) < 0) {
+	if ((ok = lpt_file_lines(path, one)) < 0) {
 		snprintf(walk_err, sizeof(walk_err), "unreadable %s", path);
 		return (1);
 	}
@@ -177,10 +153,8 @@ Test(stats_robust, every_sample_file)
 static void
 counts(const char *name, int imap, int pop3, int lmtp)
 {
-	long	total;
-
 	memset(kinds, 0, sizeof(kinds));
-	if (file_lines(name, &total) < 0)
+	if (lpt_file_lines(name, one) < 0)
 		cr_skip_test("%s missing", name);
 	cr_assert_eq(kinds[LP_EV_LOGIN], imap + pop3, "%s", name);
 	cr_assert_eq(kinds[LP_EV_LMTP_SAVED], lmtp, "%s", name);

@@ -9,38 +9,15 @@
 
 #include <string.h>
 
-#include "logparse.h"
+#include "stats_support.h"
 
-#define REF	1798761610	/* 2027-01-01T00:00:10Z */
-
-#define STR_EQ(s, lit)							\
-	cr_assert(lp_str_eq((s), (lit)), "%s is [%.*s], want [%s]", #s,	\
-	    (int)(s).len, (s).len ? (s).p : "", (lit))
-
-static struct lp_source	src;
-
-static void
-setup(void)
-{
-	cr_assert_eq(lp_source_init(&src, LP_FMT_AUTO, "UTC", REF), 0);
-}
-
-static void
-parse_ok(const char *line, struct lp_event *ev)
-{
-	int	r = lp_parse_line(&src, line, strlen(line), ev);
-
-	cr_assert_eq(r, 1, "not parsed (%s): %s", lp_skip_name(ev->skip),
-	    line);
-}
-
-TestSuite(stats_roundcube, .init = setup);
+TestSuite(stats_roundcube, .init = lpt_setup);
 
 Test(stats_roundcube, failed_login_file)
 {
 	struct lp_event	ev;
 
-	parse_ok("[10-May-2015 13:02:52 -0400]: Failed login for sampleuser "
+	lpt_ok("[10-May-2015 13:02:52 -0400]: Failed login for sampleuser "
 	    "from 1.2.3.4 in session 1z506z6rvddstv6k7jz08hxo27 (error: 0)",
 	    &ev);
 	cr_assert_eq(ev.kind, LP_EV_WEBMAIL_LOGIN_FAILED);
@@ -55,7 +32,7 @@ Test(stats_roundcube, failed_login_file)
 	cr_assert_eq(ev.user_id, -1);
 
 	/* Roundcube 1.1: a session prefix after the date. */
-	parse_ok("[10-May-2015 13:02:52 -0400]: <4z506z6r> Failed login for "
+	lpt_ok("[10-May-2015 13:02:52 -0400]: <4z506z6r> Failed login for "
 	    "admin@example.com from 1.2.3.4 in session 4z506z6rvddstv6k7jz08h"
 	    "xo27 (error: 0)", &ev);
 	STR_EQ(ev.user, "admin@example.com");
@@ -66,7 +43,7 @@ Test(stats_roundcube, successful_login)
 {
 	struct lp_event	ev;
 
-	parse_ok("[22-Nov-2026 17:44:23 +0100]: <9dm4ha3p> Successful login "
+	lpt_ok("[22-Nov-2026 17:44:23 +0100]: <9dm4ha3p> Successful login "
 	    "for alice@example.com (ID: 12) from 192.0.2.10 in session "
 	    "9dm4ha3pa8tb6ck2uvpafcf3a0", &ev);
 	cr_assert_eq(ev.kind, LP_EV_WEBMAIL_LOGIN);
@@ -84,7 +61,7 @@ Test(stats_roundcube, forwarded_for)
 {
 	struct lp_event	ev;
 
-	parse_ok("[22-Nov-2026 17:44:23 +0100]: <9dm4ha3p> Successful login "
+	lpt_ok("[22-Nov-2026 17:44:23 +0100]: <9dm4ha3p> Successful login "
 	    "for bob (ID: 3) from 192.0.2.2(X-Real-IP: 192.0.2.3,X-Forwarded-"
 	    "For: 192.0.2.4) in session 9dm4ha3pa8tb6ck2uvpafcf3a0", &ev);
 	STR_EQ(ev.user, "bob");
@@ -97,12 +74,12 @@ Test(stats_roundcube, user_name_injection)
 	struct lp_event	ev;
 
 	/* The typed name holds " from " and "(ID: ": the tail decides. */
-	parse_ok("[22-Nov-2026 17:44:23 +0100]: <9dm4ha3p> Failed login for "
+	lpt_ok("[22-Nov-2026 17:44:23 +0100]: <9dm4ha3p> Failed login for "
 	    "admin from 127.0.0.1 in session x from 1.2.3.4 in session "
 	    "9dm4ha3pa8tb6ck2uvpafcf3a0 (error: 0)", &ev);
 	STR_EQ(ev.user, "admin from 127.0.0.1 in session x");
 	STR_EQ(ev.remote_ip, "1.2.3.4");
-	parse_ok("[22-Nov-2026 17:44:23 +0100]: Successful login for a (ID: "
+	lpt_ok("[22-Nov-2026 17:44:23 +0100]: Successful login for a (ID: "
 	    "9) from 6.6.6.6 (ID: 12) from 192.0.2.10 in session s1", &ev);
 	STR_EQ(ev.user, "a (ID: 9) from 6.6.6.6");
 	cr_assert_eq(ev.user_id, 12);
@@ -113,7 +90,7 @@ Test(stats_roundcube, syslog)
 {
 	struct lp_event	ev;
 
-	parse_ok("May 19 06:07:48 server roundcube[21296]: <crk9n97i> Failed "
+	lpt_ok("May 19 06:07:48 server roundcube[21296]: <crk9n97i> Failed "
 	    "login for test from 192.0.2.1 in session crk9n97iabc (error: 0)",
 	    &ev);
 	cr_assert_eq(ev.kind, LP_EV_WEBMAIL_LOGIN_FAILED);
@@ -142,7 +119,7 @@ Test(stats_roundcube, errors_log_skipped)
 	int		 i;
 
 	for (i = 0; l[i] != NULL; i++) {
-		cr_assert_eq(lp_parse_line(&src, l[i], strlen(l[i]), &ev), 0,
-		    "%s", l[i]);
+		cr_assert_eq(lp_parse_line(&lpt_src, l[i], strlen(l[i]), &ev),
+		    0, "%s", l[i]);
 	}
 }
