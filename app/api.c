@@ -303,6 +303,16 @@ pr_api_problem(struct pr_api *api, int status, const char *type,
 	pr_respond_problem(api->req, status, type, title, detail);
 }
 
+void
+pr_api_empty(struct pr_api *api, int status)
+{
+	if (api->responded)
+		return;
+	api->responded = 1;
+	http_response_header(api->req, "cache-control", "no-store");
+	http_response(api->req, status, NULL, 0);
+}
+
 int
 pr_api_rows(struct pr_api *api)
 {

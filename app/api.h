@@ -84,6 +84,8 @@ void	pr_api_query(struct pr_api *, pr_api_fn next, const char *sql,
 void	pr_api_json(struct pr_api *, int status, const char *body, size_t);
 void	pr_api_problem(struct pr_api *, int status, const char *type,
 	    const char *title, const char *detail);
+/* An answer without a body, such as 204 to a DELETE. */
+void	pr_api_empty(struct pr_api *, int status);
 
 /* Result access for a step. */
 int		 pr_api_rows(struct pr_api *);

@@ -1,0 +1,73 @@
+/*
+ * Query parameters, read from the raw query string: Kore's own decoder
+ * drops parameters not declared in the config and values with control
+ * characters without a word, and a server should say what it refuses.
+ */
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include <ctype.h>
+#include <stdlib.h>
+
+#include "params.h"
+#include "query.h"
+
+static int
+bad(struct pr_api *api, const char *detail)
+{
+	pr_api_problem(api, HTTP_STATUS_BAD_REQUEST, PR_PROBLEM_BAD_REQUEST,
+	    "Bad request", detail);
+	return (0);
+}
+
+int
+pr_param(struct pr_api *api, const char *name, char *out, size_t outlen)
+{
+	const char	*qs = api->req->query_string;
+	char		 detail[96];
+
+	out[0] = '\0';
+	if (qs == NULL || pr_query_get(qs, name, out, outlen) != -1)
+		return (1);
+	snprintf(detail, sizeof(detail), "query parameter '%s' is malformed, "
+	    "too long or repeated", name);
+	return (bad(api, detail));
+}
+
+int
+pr_param_page(struct pr_api *api, struct pr_page *pg)
+{
+	char	limit[16], hex[2 * sizeof(pg->after)], *end;
+	long	n = PR_LIST_DEFAULT;
+
+	if (!pr_param(api, "limit", limit, sizeof(limit)) ||
+	    !pr_param(api, "cursor", hex, sizeof(hex)))
+		return (0);
+	if (limit[0] != '\0') {
+		n = strtol(limit, &end, 10);
+		if (*end != '\0' || n < 1 || n > PR_LIST_MAX)
+			return (bad(api, "limit must be a whole number from 1 "
+			    "to 1000"));
+	}
+	snprintf(pg->limit, sizeof(pg->limit), "%ld", n);
+	if (pr_cursor_decode(hex, pg->after, sizeof(pg->after)) == -1)
+		return (bad(api, "cursor is not one this server gave"));
+	return (1);
+}
+
+int
+pr_param_prefix(struct pr_api *api, const char *name, char *like,
+    size_t likelen)
+{
+	char	q[PR_ADDRESS_MAX + 1], detail[64], *p;
+
+	if (!pr_param(api, name, q, sizeof(q)))
+		return (0);
+	for (p = q; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (pr_like_prefix(q, like, likelen) == -1) {
+		snprintf(detail, sizeof(detail), "%s is too long", name);
+		return (bad(api, detail));
+	}
+	return (1);
+}
