@@ -1,0 +1,589 @@
+/*
+ * /api/v1/domains and their aliases: create, list, get, update, delete;
+ * who may do what; limits; the audit log; and that a refused request
+ * changes nothing.
+ */
+#include <criterion/criterion.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "apikey.h"
+#include "itest.h"
+
+static PGconn	*db;
+
+/*
+ * Cluster dmc.  "Dom One" has one.dom.example (alice, bob, the alias
+ * postmaster) and uno.dom.example; "Dom Two" has two.dom.example and
+ * the domain alias deux.dom.example; "Dom Three" is at its limit of one
+ * domain; "Dom Race" may have one and has none.
+ */
+static void
+fixture(void)
+{
+	db = it_db();
+	if (it_count(db, "SELECT count(*) FROM companies WHERE name = "
+	    "'Dom One'", 0, NULL) == 1)
+		return;
+	it_ok(db, "INSERT INTO clusters (name) VALUES ('dmc')", 0, NULL);
+	it_ok(db, "INSERT INTO mailstores (cluster_id, name, mail_root, "
+	    "capacity_bytes) SELECT id, 'dmc1', '/srv/dmc1', 1000000000 FROM "
+	    "clusters WHERE name = 'dmc'", 0, NULL);
+	it_ok(db, "INSERT INTO companies (name, cluster_id, max_domains) "
+	    "SELECT n, id, CASE WHEN n IN ('Dom Three', 'Dom Race') THEN 1 "
+	    "END FROM clusters, unnest(ARRAY['Dom One', 'Dom Two', "
+	    "'Dom Three', 'Dom Race']) n WHERE name = 'dmc'", 0, NULL);
+	it_ok(db, "INSERT INTO domains (company_id, name) SELECT c.id, d FROM "
+	    "companies c, unnest(ARRAY['one.dom.example', 'uno.dom.example']) d "
+	    "WHERE c.name = 'Dom One' UNION ALL SELECT id, 'two.dom.example' "
+	    "FROM companies WHERE name = 'Dom Two' UNION ALL SELECT id, "
+	    "'three.dom.example' FROM companies WHERE name = 'Dom Three'",
+	    0, NULL);
+	it_ok(db, "INSERT INTO domain_aliases (company_id, domain_id, name) "
+	    "SELECT company_id, id, 'deux.dom.example' FROM domains WHERE "
+	    "name = 'two.dom.example'", 0, NULL);
+	it_ok(db, "INSERT INTO mailboxes (company_id, domain_id, local_part, "
+	    "password_hash, quota_bytes, cluster_id, mailstore_id) SELECT "
+	    "d.company_id, d.id, l, '{SHA512-CRYPT}$6$x$y', 1000, s.cluster_id, "
+	    "s.id FROM domains d, mailstores s, unnest(ARRAY['alice', 'bob']) l "
+	    "WHERE d.name = 'one.dom.example' AND s.name = 'dmc1'", 0, NULL);
+	it_ok(db, "INSERT INTO aliases (company_id, domain_id, local_part, "
+	    "targets) SELECT company_id, id, 'postmaster', "
+	    "'{alice@one.dom.example}' FROM domains WHERE "
+	    "name = 'one.dom.example'", 0, NULL);
+}
+
+static void
+done(void)
+{
+	PQfinish(db);
+}
+
+TestSuite(api_domains, .init = fixture, .fini = done);
+
+/* A key made the way the CLI makes it; company NULL for provider staff. */
+static char *
+key(const char *role, const char *company, const char *domain)
+{
+	struct pr_apikey	 k;
+	const char		*p[4];
+	static char		 full[8][PR_KEY_MAX];
+	static int		 n;
+
+	cr_assert_eq(pr_apikey_new(&k), 0);
+	p[0] = k.id;
+	p[1] = company;
+	p[2] = role;
+	p[3] = k.hash;
+	it_ok(db, "INSERT INTO api_keys (key_id, company_id, role, secret_hash, "
+	    "created_by) SELECT $1, (SELECT id FROM companies WHERE name = $2), "
+	    "$3, $4, 'test'", 4, p);
+	if (domain != NULL) {
+		p[1] = domain;
+		it_ok(db, "INSERT INTO api_key_domains (company_id, key_id, "
+		    "domain_id) SELECT company_id, $1, id FROM domains WHERE "
+		    "name = $2", 2, p);
+	}
+	n = (n + 1) % 8;
+	snprintf(full[n], sizeof(full[n]), "%s", k.full);
+	return (full[n]);
+}
+
+/* One request with an optional JSON body; the answer in r. */
+static long
+req(const char *method, const char *k, const char *path, const char *body,
+    struct it_http *r)
+{
+	char	url[512], auth[160];
+
+	snprintf(url, sizeof(url), "%s%s", it_env("PR_TEST_URL"), path);
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", k);
+	cr_assert_eq(it_http_body(method, url, auth, body != NULL ?
+	    "Content-Type: application/json" : NULL, body, r), 0);
+	return (r->status);
+}
+
+static int
+has(struct it_http *r, const char *s)
+{
+	return (r->body.data != NULL && strstr(r->body.data, s) != NULL);
+}
+
+/* A request that must be answered with status and change nothing. */
+static char	*state(void);
+
+static void
+refused(const char *method, const char *k, const char *path,
+    const char *body, long status, const char *expect)
+{
+	struct it_http	 r;
+	char		*before = state(), *after;
+
+	cr_expect_eq(req(method, k, path, body, &r), status, "%s %s %s: %s",
+	    method, path, body ? body : "", r.body.data);
+	if (expect != NULL)
+		cr_expect(has(&r, expect), "%s %s: want %s in %s", method, path,
+		    expect, r.body.data);
+	it_http_free(&r);
+	after = state();
+	cr_expect_str_eq(after, before, "%s %s %s changed the database",
+	    method, path, body ? body : "");
+	free(before);
+	free(after);
+}
+
+/*
+ * What a refused request must leave as it was: row counts, and every
+ * row of the domain tables and the audit log, as one fingerprint.
+ */
+static char *
+state(void)
+{
+	return (it_value(db, "SELECT concat_ws(' ', "
+	    "(SELECT count(*) FROM domains), "
+	    "(SELECT count(*) FROM domains WHERE deleted_at IS NULL), "
+	    "(SELECT count(*) FROM domain_names), "
+	    "(SELECT count(*) FROM domain_aliases), "
+	    "(SELECT count(*) FROM mailboxes WHERE deleted_at IS NULL), "
+	    "(SELECT count(*) FROM audit_log), "
+	    "md5(concat((SELECT string_agg(d::text, ',' ORDER BY name) FROM "
+	    "domains d), (SELECT string_agg(a::text, ',' ORDER BY name) FROM "
+	    "domain_aliases a), (SELECT string_agg(m.address || "
+	    "coalesce(m.deleted_at::text, ''), ',' ORDER BY address) FROM "
+	    "mailboxes m))))", 0, NULL));
+}
+
+static long long
+count(const char *sql, const char *param)
+{
+	const char	*p[1] = { param };
+
+	return (it_count(db, sql, param != NULL ? 1 : 0, p));
+}
+
+static char *
+company_id(const char *name)
+{
+	const char	*p[1] = { name };
+
+	return (it_value(db, "SELECT id::text FROM companies WHERE name = $1",
+	    1, p));
+}
+
+/* A domain of company made directly, with mailboxes named in locals. */
+static void
+make_domain(const char *company, const char *name, const char *locals)
+{
+	const char	*p[3] = { company, name, locals };
+
+	it_ok(db, "INSERT INTO domains (company_id, name) SELECT id, $2 FROM "
+	    "companies WHERE name = $1", 2, p);
+	if (locals == NULL)
+		return;
+	p[0] = name;
+	p[1] = locals;
+	it_ok(db, "INSERT INTO mailboxes (company_id, domain_id, local_part, "
+	    "password_hash, quota_bytes, cluster_id, mailstore_id) SELECT "
+	    "d.company_id, d.id, l, '{SHA512-CRYPT}$6$x$y', 1000, s.cluster_id, "
+	    "s.id FROM domains d, mailstores s, unnest(string_to_array($2, "
+	    "',')) l WHERE d.name = $1 AND s.name = 'dmc1'", 2, p);
+}
+
+Test(api_domains, create_in_own_and_other_company)
+{
+	struct it_http	 r;
+	char		*op = key("operator", NULL, NULL);
+	char		*one = key("company_admin", "Dom One", NULL);
+	char		*two = company_id("Dom Two");
+	char		 body[256];
+
+	snprintf(body, sizeof(body), "{\"name\": \"Op.Dom.Example\", "
+	    "\"company_id\": %s, \"max_mailboxes\": 20, "
+	    "\"default_quota_bytes\": 5000000, \"status\": \"suspended\"}",
+	    two);
+	cr_assert_eq(req("POST", op, "/api/v1/domains", body, &r), 201, "%s",
+	    r.body.data);
+	cr_assert_str_eq(r.content_type, "application/json");
+	cr_assert_str_eq(r.location, "/api/v1/domains/op.dom.example");
+	cr_assert(has(&r, "\"name\":\"op.dom.example\""), "%s", r.body.data);
+	cr_assert(has(&r, "\"company\":\"Dom Two\""));
+	cr_assert(has(&r, "\"status\":\"suspended\""));
+	cr_assert(has(&r, "\"max_mailboxes\":20"));
+	cr_assert(has(&r, "\"default_quota_bytes\":5000000"));
+	cr_assert(has(&r, "\"mailbox_count\":0"));
+	cr_assert(has(&r, "\"aliases\":[]"));
+	cr_assert(!has(&r, "max_storage_bytes"));	/* null: no limit */
+	it_http_free(&r);
+	cr_assert_eq(count("SELECT count(*) FROM domains d JOIN companies c "
+	    "ON c.id = d.company_id WHERE d.name = 'op.dom.example' AND "
+	    "c.name = 'Dom Two' AND d.status = 'suspended'", NULL), 1);
+	cr_assert_eq(count("SELECT count(*) FROM audit_log WHERE action = "
+	    "'domain.create' AND object_type = 'domain' AND object_id = "
+	    "'op.dom.example' AND actor LIKE 'key:%' AND actor_key_id IS NOT "
+	    "NULL AND remote_addr = '127.0.0.1' AND before IS NULL AND "
+	    "after->>'name' = 'op.dom.example' AND (after->>'max_mailboxes')"
+	    "::int = 20 AND company_id = $1::bigint", two), 1);
+
+	/* A company admin creates in its own company, whatever it says. */
+	cr_assert_eq(req("POST", one, "/api/v1/domains", "{\"name\": "
+	    "\"ca.dom.example\"}", &r), 201, "%s", r.body.data);
+	cr_assert(has(&r, "\"company\":\"Dom One\""));
+	cr_assert(has(&r, "\"status\":\"active\""));
+	it_http_free(&r);
+	snprintf(body, sizeof(body), "{\"name\": \"ca2.dom.example\", "
+	    "\"company_id\": %s}", two);
+	refused("POST", one, "/api/v1/domains", body, 422,
+	    "\"field\":\"company_id\"");
+	refused("POST", op, "/api/v1/domains", "{\"name\": "
+	    "\"op2.dom.example\"}", 422, "\"field\":\"company_id\",\"message\":"
+	    "\"required");
+	refused("POST", op, "/api/v1/domains", "{\"name\": \"op2.dom.example\", "
+	    "\"company_id\": 987654321}", 422, "no such company");
+	refused("POST", op, "/api/v1/domains", "{\"name\": \"op2.dom.example\", "
+	    "\"company_id\": \"1\"}", 422, "\"field\":\"company_id\"");
+	free(two);
+}
+
+Test(api_domains, idna_names_are_stored_as_a_labels)
+{
+	struct it_http	 r;
+	char		*one = key("company_admin", "Dom One", NULL);
+
+	cr_assert_eq(req("POST", one, "/api/v1/domains", "{\"name\": "
+	    "\"B\\u00fccher.Dom.Example\"}", &r), 201, "%s", r.body.data);
+	cr_assert_str_eq(r.location, "/api/v1/domains/xn--bcher-kva.dom.example");
+	cr_assert(has(&r, "\"name\":\"xn--bcher-kva.dom.example\""));
+	it_http_free(&r);
+	cr_assert_eq(count("SELECT count(*) FROM domains WHERE name = "
+	    "'xn--bcher-kva.dom.example'", NULL), 1);
+
+	/* Found by either form, in any case. */
+	cr_assert_eq(req("GET", one, "/api/v1/domains/b%C3%BCcher.dom.example",
+	    NULL, &r), 200, "%s", r.body.data);
+	it_http_free(&r);
+	cr_assert_eq(req("GET", one, "/api/v1/domains/XN--BCHER-KVA.dom.example",
+	    NULL, &r), 200);
+	it_http_free(&r);
+	/* The same name in its other form is the same name. */
+	refused("POST", one, "/api/v1/domains", "{\"name\": "
+	    "\"xn--bcher-kva.dom.example\"}", 409, "\"field\":\"name\"");
+}
+
+Test(api_domains, invalid_names_say_why)
+{
+	static const char *bad[][2] = {
+		{ "\"\"", "domain is empty" },
+		{ "\"under_score.dom.example\"", "'_'" },
+		{ "\"-lead.dom.example\"", "hyphen" },
+		{ "\"localhost\"", "at least two labels" },
+		{ "\"a..dom.example\"", "empty label" },
+		{ "\"1.2.3.4\"", "all-numeric" },
+		{ "\"sp ace.dom.example\"", "' '" },
+		{ "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    ".dom.example\"", "longer than 63" },
+		{ "42", "required, a string" },
+		{ "null", "required, a string" },
+	};
+	char	*one = key("company_admin", "Dom One", NULL);
+	char	 body[256];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(body, sizeof(body), "{\"name\": %s}", bad[i][0]);
+		refused("POST", one, "/api/v1/domains", body, 422, bad[i][1]);
+	}
+	/* Every field error at once. */
+	refused("POST", one, "/api/v1/domains", "{\"name\": \"x_y.example\", "
+	    "\"max_mailboxes\": -1, \"max_storage_bytes\": 1.5, "
+	    "\"default_quota_bytes\": 0, \"status\": \"gone\", \"colour\": 1}",
+	    422, "6 fields failed");
+	refused("POST", one, "/api/v1/domains", "{\"name\": \"x_y.example\", "
+	    "\"max_mailboxes\": -1, \"max_storage_bytes\": 1.5, "
+	    "\"default_quota_bytes\": 0, \"status\": \"gone\", \"colour\": 1}",
+	    422, "\"field\":\"colour\",\"message\":\"unknown field\"");
+	refused("POST", one, "/api/v1/domains", "{\"name\": ", 400, "line 1");
+	refused("POST", one, "/api/v1/domains", "[]", 400, NULL);
+}
+
+Test(api_domains, names_exist_once_whoever_owns_them)
+{
+	char	*one = key("company_admin", "Dom One", NULL);
+	char	*two = key("company_admin", "Dom Two", NULL);
+	char	*op = key("operator", NULL, NULL);
+	char	*c1 = company_id("Dom One");
+	char	 body[128];
+
+	/* Another company's domain, or its domain alias: 409, no owner. */
+	refused("POST", two, "/api/v1/domains", "{\"name\": "
+	    "\"One.Dom.Example.\"}", 409, "\"field\":\"name\",\"message\":"
+	    "\"exists already\"");
+	refused("POST", one, "/api/v1/domains", "{\"name\": "
+	    "\"deux.dom.example\"}", 409, "\"field\":\"name\"");
+	refused("POST", one, "/api/v1/domains", "{\"name\": "
+	    "\"uno.dom.example\"}", 409, "exists already");
+	snprintf(body, sizeof(body), "{\"name\": \"two.dom.example\", "
+	    "\"company_id\": %s}", c1);
+	refused("POST", op, "/api/v1/domains", body, 409,
+	    "urn:postroom:problem:conflict");
+	free(c1);
+}
+
+Test(api_domains, roles_that_may_not_create)
+{
+	const char	*body = "{\"name\": \"nope.dom.example\"}";
+
+	refused("POST", key("company_viewer", "Dom One", NULL),
+	    "/api/v1/domains", body, 403, "urn:postroom:problem:forbidden");
+	refused("POST", key("domain_admin", "Dom One", "one.dom.example"),
+	    "/api/v1/domains", body, 403, NULL);
+	refused("POST", key("support", NULL, NULL), "/api/v1/domains", body,
+	    403, NULL);
+	refused("POST", "pr_nokey", "/api/v1/domains", body, 401, NULL);
+}
+
+Test(api_domains, company_domain_limit)
+{
+	struct it_http	 r;
+	char		*three = key("company_admin", "Dom Three", NULL);
+
+	refused("POST", three, "/api/v1/domains", "{\"name\": "
+	    "\"more.dom.example\"}", 409, "maximum of 1 domains");
+
+	/* A deleted domain leaves its place. */
+	it_ok(db, "UPDATE domains SET deleted_at = now() WHERE name = "
+	    "'three.dom.example'", 0, NULL);
+	refused("POST", three, "/api/v1/domains", "{\"name\": "
+	    "\"three.dom.example\"}", 409, "exists already");
+	it_ok(db, "UPDATE companies SET status = 'suspended' WHERE name = "
+	    "'Dom Three'", 0, NULL);
+	refused("POST", three, "/api/v1/domains", "{\"name\": "
+	    "\"more.dom.example\"}", 409, "the company is suspended");
+	it_ok(db, "UPDATE companies SET status = 'active' WHERE name = "
+	    "'Dom Three'", 0, NULL);
+	cr_assert_eq(req("POST", three, "/api/v1/domains", "{\"name\": "
+	    "\"more.dom.example\"}", &r), 201, "%s", r.body.data);
+	it_http_free(&r);
+}
+
+struct racer {
+	const char	*key;
+	long		 status;
+	char		 body[512];
+};
+
+static void *
+race_create(void *arg)
+{
+	struct racer	*rc = arg;
+	struct it_http	 r;
+
+	rc->status = req("POST", rc->key, "/api/v1/domains", "{\"name\": "
+	    "\"r2.dom.example\"}", &r);
+	snprintf(rc->body, sizeof(rc->body), "%s", r.body.data ?
+	    r.body.data : "");
+	it_http_free(&r);
+	return (NULL);
+}
+
+/*
+ * Another transaction holds the company row and adds the last domain
+ * allowed; the request waits for the lock and must then see that domain.
+ */
+Test(api_domains, limit_holds_against_a_concurrent_create)
+{
+	struct racer	 rc;
+	pthread_t	 t;
+	PGconn		*other = it_db();
+	int		 i;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.key = key("company_admin", "Dom Race", NULL);
+	it_ok(other, "BEGIN", 0, NULL);
+	it_ok(other, "SELECT id FROM companies WHERE name = 'Dom Race' "
+	    "FOR UPDATE", 0, NULL);
+	it_ok(other, "INSERT INTO domains (company_id, name) SELECT id, "
+	    "'r1.dom.example' FROM companies WHERE name = 'Dom Race'", 0, NULL);
+	cr_assert_eq(pthread_create(&t, NULL, race_create, &rc), 0);
+	for (i = 0; i < 100; i++) {
+		if (count("SELECT count(*) FROM pg_stat_activity WHERE "
+		    "wait_event_type = 'Lock' AND query LIKE '%pr_company_"
+		    "domains%'", NULL) == 1)
+			break;
+		usleep(50000);
+	}
+	cr_assert_lt(i, 100, "the request never waited for the lock");
+	it_ok(other, "COMMIT", 0, NULL);
+	pthread_join(t, NULL);
+	PQfinish(other);
+	cr_assert_eq(rc.status, 409, "%s", rc.body);
+	cr_assert(strstr(rc.body, "maximum of 1 domains") != NULL, "%s",
+	    rc.body);
+	cr_assert_eq(count("SELECT count(*) FROM domains d JOIN companies c ON "
+	    "c.id = d.company_id WHERE c.name = 'Dom Race'", NULL), 1);
+}
+
+/* Walk every page; returns how many domains the pages held. */
+static int
+walk(const char *k, const char *filter, int limit)
+{
+	struct it_http	 r;
+	char		 path[512], cursor[600] = "", *c, *e, *p;
+	int		 total = 0, pages = 0;
+
+	for (;;) {
+		snprintf(path, sizeof(path), "/api/v1/domains?limit=%d%s%s%s",
+		    limit, filter, cursor[0] ? "&cursor=" : "", cursor);
+		cr_assert_eq(req("GET", k, path, NULL, &r), 200, "%s: %s", path,
+		    r.body.data);
+		for (p = r.body.data; (p = strstr(p, "\"name\":")); p++)
+			total++;
+		cr_assert(pages++ < 100);
+		if ((c = strstr(r.body.data, "\"next_cursor\" : \"")) == NULL) {
+			cr_assert(has(&r, "\"next_cursor\" : null"), "%s",
+			    r.body.data);
+			it_http_free(&r);
+			return (total);
+		}
+		c += strlen("\"next_cursor\" : \"");
+		e = strchr(c, '"');
+		snprintf(cursor, sizeof(cursor), "%.*s", (int)(e - c), c);
+		it_http_free(&r);
+	}
+}
+
+Test(api_domains, list_pages_filters_and_scope)
+{
+	struct it_http	 r;
+	char		*one = key("company_admin", "Dom One", NULL);
+	char		*two = key("company_viewer", "Dom Two", NULL);
+	char		*dom = key("domain_admin", "Dom One", "uno.dom.example");
+	char		*op = key("operator", NULL, NULL);
+	char		*c1 = company_id("Dom One"), *c2 = company_id("Dom Two");
+	char		 filter[64];
+
+	make_domain("Dom One", "list-a.dom.example", NULL);
+	make_domain("Dom One", "list-b.dom.example", NULL);
+	make_domain("Dom One", "list-c.dom.example", NULL);
+	it_ok(db, "UPDATE domains SET status = 'suspended' WHERE name = "
+	    "'list-b.dom.example'", 0, NULL);
+	make_domain("Dom One", "list-gone.dom.example", NULL);
+	it_ok(db, "UPDATE domains SET deleted_at = now() WHERE name = "
+	    "'list-gone.dom.example'", 0, NULL);
+	make_domain("Dom Two", "list-z.dom.example", NULL);
+
+	cr_assert_eq(walk(one, "&q=list-", 1), 3);
+	cr_assert_eq(walk(one, "&q=LIST-", 2), 3);
+	cr_assert_eq(walk(one, "&q=list-", 3), 3);
+	cr_assert_eq(walk(one, "&q=list-", 1000), 3);
+	cr_assert_eq(walk(one, "&q=list-&status=suspended", 1), 1);
+	cr_assert_eq(walk(one, "&q=list-&status=active", 1), 2);
+	/* _ and % are not wildcards. */
+	cr_assert_eq(walk(one, "&q=list_", 5), 0);
+	cr_assert_eq(walk(one, "&q=list%25", 5), 0);
+
+	/* Company A never sees company B's, even when it asks for them. */
+	cr_assert_eq(walk(two, "&q=list-", 2), 1);
+	snprintf(filter, sizeof(filter), "&q=list-&company=%s", c1);
+	cr_assert_eq(walk(two, filter, 2), 0);
+	cr_assert_eq(walk(op, filter, 2), 3);
+	snprintf(filter, sizeof(filter), "&q=list-&company=%s", c2);
+	cr_assert_eq(walk(op, filter, 2), 1);
+	cr_assert_eq(walk(op, "&q=list-", 2), 4);
+	cr_assert_eq(walk(key("support", NULL, NULL), "&q=list-", 2), 4);
+
+	/* A domain admin sees its domains only. */
+	cr_assert_eq(walk(dom, "", 1), 1);
+	cr_assert_eq(req("GET", dom, "/api/v1/domains", NULL, &r), 200);
+	cr_assert(has(&r, "\"name\":\"uno.dom.example\""), "%s", r.body.data);
+	it_http_free(&r);
+
+	cr_assert_eq(req("GET", two, "/api/v1/domains?q=list-", NULL, &r),
+	    200);
+	cr_assert(has(&r, "\"name\":\"list-z.dom.example\""), "%s",
+	    r.body.data);
+	cr_assert(!has(&r, "list-a"));
+	it_http_free(&r);
+	free(c1);
+	free(c2);
+}
+
+Test(api_domains, list_refuses_bad_parameters)
+{
+	static const char *bad[][2] = {
+		{ "limit=0", "limit" },
+		{ "limit=1001", "limit" },
+		{ "cursor=zz", "cursor" },
+		{ "company=abc", "company" },
+		{ "company=-1", "company" },
+		{ "status=deleted", "status" },
+		{ "q=%zz", "'q'" },
+		{ "q=a&q=b", "'q'" },
+	};
+	char	*one = key("company_admin", "Dom One", NULL);
+	char	 path[128];
+	size_t	 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(path, sizeof(path), "/api/v1/domains?%s", bad[i][0]);
+		refused("GET", one, path, NULL, 400, bad[i][1]);
+	}
+}
+
+Test(api_domains, get_one_within_scope)
+{
+	struct it_http	 r;
+	char		*one = key("company_viewer", "Dom One", NULL);
+	char		*two = key("company_admin", "Dom Two", NULL);
+	char		*dom = key("domain_admin", "Dom One", "uno.dom.example");
+
+	cr_assert_eq(req("GET", one, "/api/v1/domains/one.dom.example", NULL,
+	    &r), 200, "%s", r.body.data);
+	cr_assert(has(&r, "\"name\":\"one.dom.example\""));
+	cr_assert(has(&r, "\"mailbox_count\":2"), "%s", r.body.data);
+	cr_assert(has(&r, "\"aliases\":[]"));
+	it_http_free(&r);
+	cr_assert_eq(req("GET", two, "/api/v1/domains/two.dom.example", NULL,
+	    &r), 200);
+	cr_assert(has(&r, "\"aliases\":[\"deux.dom.example\"]"), "%s",
+	    r.body.data);
+	it_http_free(&r);
+	cr_assert_eq(req("HEAD", two, "/api/v1/domains/two.dom.example", NULL,
+	    &r), 200);
+	it_http_free(&r);
+
+	/* Another company's domain is exactly like one that is not there. */
+	cr_assert_eq(req("GET", two, "/api/v1/domains/one.dom.example", NULL,
+	    &r), 404);
+	cr_assert_str_eq(r.content_type, "application/problem+json");
+	cr_assert(has(&r, "\"detail\":\"no such domain\""));
+	it_http_free(&r);
+	cr_assert_eq(req("GET", two, "/api/v1/domains/none.dom.example", NULL,
+	    &r), 404);
+	cr_assert(has(&r, "\"detail\":\"no such domain\""));
+	it_http_free(&r);
+	cr_assert_eq(req("GET", two, "/api/v1/domains/not_a_name", NULL, &r),
+	    404);
+	it_http_free(&r);
+	cr_assert_eq(req("GET", two, "/api/v1/domains/a%00b.example", NULL,
+	    &r), 404);
+	it_http_free(&r);
+
+	cr_assert_eq(req("GET", dom, "/api/v1/domains/uno.dom.example", NULL,
+	    &r), 200);
+	it_http_free(&r);
+	cr_assert_eq(req("GET", dom, "/api/v1/domains/one.dom.example", NULL,
+	    &r), 404);
+	it_http_free(&r);
+	cr_assert_eq(req("GET", key("support", NULL, NULL),
+	    "/api/v1/domains/one.dom.example", NULL, &r), 200);
+	it_http_free(&r);
+
+	cr_assert_eq(req("PUT", two, "/api/v1/domains/two.dom.example", "{}",
+	    &r), 405);
+	cr_assert_str_eq(r.allow, "GET, HEAD");
+	it_http_free(&r);
+}
