@@ -161,5 +161,15 @@ pr_domains(struct http_request *req)
 int
 pr_domain(struct http_request *req)
 {
-	return (pr_api_run(req, PR_GET, domain_get));
+	pr_api_fn	start;
+
+	switch (req->method) {
+	case HTTP_METHOD_PATCH:
+		start = pr_domain_update;
+		break;
+	default:
+		start = domain_get;
+		break;
+	}
+	return (pr_api_run(req, PR_GET | PR_PATCH, start));
 }

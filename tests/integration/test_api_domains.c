@@ -584,6 +584,106 @@ Test(api_domains, get_one_within_scope)
 
 	cr_assert_eq(req("PUT", two, "/api/v1/domains/two.dom.example", "{}",
 	    &r), 405);
-	cr_assert_str_eq(r.allow, "GET, HEAD");
+	cr_assert_str_eq(r.allow, "GET, HEAD, PATCH");
 	it_http_free(&r);
+}
+
+Test(api_domains, patch_checks_every_field)
+{
+	const char	*path = "/api/v1/domains/one.dom.example";
+	char		*one = key("company_admin", "Dom One", NULL);
+
+	refused("PATCH", one, path, "{\"status\": \"closed\", "
+	    "\"default_quota_bytes\": 0, \"max_mailboxes\": \"10\", "
+	    "\"max_storage_bytes\": -5, \"catchall\": \"no at sign\", "
+	    "\"name\": \"other.example\", \"colour\": \"red\"}", 422,
+	    "7 fields failed");
+	refused("PATCH", one, path, "{\"status\": \"closed\"}", 422,
+	    "\"field\":\"status\",\"message\":\"must be \\\"active\\\" or "
+	    "\\\"suspended\\\"\"");
+	refused("PATCH", one, path, "{\"name\": \"other.example\"}", 422,
+	    "cannot be changed");
+	refused("PATCH", one, path, "{\"catchall\": 7}", 422,
+	    "\"field\":\"catchall\"");
+	/* A catch-all must be a mailbox or an alias of the company. */
+	refused("PATCH", one, path, "{\"catchall\": "
+	    "\"nobody@one.dom.example\"}", 422, "no mailbox or alias");
+	refused("PATCH", one, path, "{\"catchall\": "
+	    "\"alice@two.dom.example\"}", 422, "no mailbox or alias");
+	/* Limits below what is used now. */
+	refused("PATCH", one, path, "{\"max_mailboxes\": 1, "
+	    "\"max_storage_bytes\": 1999}", 422, "2 fields failed");
+	refused("PATCH", one, path, "{\"max_mailboxes\": 1}", 422,
+	    "less than the domain's 2 mailboxes");
+	refused("PATCH", one, path, "{\"max_storage_bytes\": 1999}", 422,
+	    "2000 bytes of quota");
+	refused("PATCH", one, path, "{\"status\": ", 400, NULL);
+	refused("PATCH", one, path, "{\"status\": \"active\"", 400, NULL);
+}
+
+Test(api_domains, patch_changes_and_audits)
+{
+	struct it_http	 r;
+	const char	*path = "/api/v1/domains/uno.dom.example";
+	char		*one = key("company_admin", "Dom One", NULL);
+	char		*op = key("operator", NULL, NULL);
+	char		*v;
+
+	cr_assert_eq(req("PATCH", one, path, "{\"status\": \"suspended\", "
+	    "\"default_quota_bytes\": 2000000, \"max_mailboxes\": 2, "
+	    "\"max_storage_bytes\": 2000, \"catchall\": "
+	    "\"Alice@One.Dom.Example\"}", &r), 200, "%s", r.body.data);
+	cr_assert(has(&r, "\"status\":\"suspended\""), "%s", r.body.data);
+	cr_assert(has(&r, "\"catchall\":\"alice@one.dom.example\""));
+	cr_assert(has(&r, "\"max_mailboxes\":2"));
+	it_http_free(&r);
+	cr_assert_eq(count("SELECT count(*) FROM audit_log WHERE action = "
+	    "'domain.update' AND object_id = 'uno.dom.example' AND "
+	    "before->>'status' = 'active' AND after->>'status' = 'suspended' "
+	    "AND NOT before ? 'catchall' AND after->>'catchall' = "
+	    "'alice@one.dom.example' AND (after->>'max_storage_bytes')::int = "
+	    "2000 AND actor LIKE 'key:%'", NULL), 1);
+
+	/* null clears; an alias will do as a catch-all; operators may. */
+	cr_assert_eq(req("PATCH", op, path, "{\"default_quota_bytes\": null, "
+	    "\"max_storage_bytes\": null, \"status\": \"active\", "
+	    "\"catchall\": \"postmaster@one.dom.example\"}", &r), 200, "%s",
+	    r.body.data);
+	cr_assert(!has(&r, "default_quota_bytes"), "%s", r.body.data);
+	cr_assert(!has(&r, "max_storage_bytes"));
+	cr_assert(has(&r, "\"max_mailboxes\":2"));
+	it_http_free(&r);
+	v = it_value(db, "SELECT concat_ws(',', status, default_quota_bytes, "
+	    "max_mailboxes, max_storage_bytes, catchall) FROM domains WHERE "
+	    "name = 'uno.dom.example'", 0, NULL);
+	cr_assert_str_eq(v, "active,2,postmaster@one.dom.example");
+	free(v);
+	cr_assert_eq(count("SELECT count(*) FROM audit_log WHERE action = "
+	    "'domain.update' AND object_id = 'uno.dom.example' AND "
+	    "(before->>'default_quota_bytes')::int = 2000000 AND NOT after ? "
+	    "'default_quota_bytes'", NULL), 1);
+
+	/* Nothing to change: the domain as it is, no audit entry. */
+	refused("PATCH", one, path, "{\"status\": \"active\"}", 200,
+	    "\"name\":\"uno.dom.example\"");
+	refused("PATCH", one, path, "{}", 200, "\"max_mailboxes\":2");
+	cr_assert_eq(req("PATCH", one, path, "{\"catchall\": null}", &r), 200);
+	cr_assert(!has(&r, "catchall"));
+	it_http_free(&r);
+}
+
+Test(api_domains, patch_scope_and_roles)
+{
+	const char	*body = "{\"status\": \"suspended\"}";
+
+	refused("PATCH", key("company_admin", "Dom Two", NULL),
+	    "/api/v1/domains/one.dom.example", body, 404, "no such domain");
+	refused("PATCH", key("company_admin", "Dom Two", NULL),
+	    "/api/v1/domains/none.dom.example", body, 404, "no such domain");
+	refused("PATCH", key("company_viewer", "Dom One", NULL),
+	    "/api/v1/domains/one.dom.example", body, 403, NULL);
+	refused("PATCH", key("domain_admin", "Dom One", "one.dom.example"),
+	    "/api/v1/domains/one.dom.example", body, 403, NULL);
+	refused("PATCH", key("support", NULL, NULL),
+	    "/api/v1/domains/one.dom.example", body, 403, NULL);
 }
