@@ -54,5 +54,6 @@ int	pr_domain_writer(struct pr_api *, const char *what);
 /* The handlers' steps, by file. */
 void	pr_domain_create(struct pr_api *);
 void	pr_domain_update(struct pr_api *);
+void	pr_domain_delete(struct pr_api *);
 
 #endif

@@ -167,9 +167,12 @@ pr_domain(struct http_request *req)
 	case HTTP_METHOD_PATCH:
 		start = pr_domain_update;
 		break;
+	case HTTP_METHOD_DELETE:
+		start = pr_domain_delete;
+		break;
 	default:
 		start = domain_get;
 		break;
 	}
-	return (pr_api_run(req, PR_GET | PR_PATCH, start));
+	return (pr_api_run(req, PR_GET | PR_PATCH | PR_DELETE, start));
 }

@@ -584,7 +584,7 @@ Test(api_domains, get_one_within_scope)
 
 	cr_assert_eq(req("PUT", two, "/api/v1/domains/two.dom.example", "{}",
 	    &r), 405);
-	cr_assert_str_eq(r.allow, "GET, HEAD, PATCH");
+	cr_assert_str_eq(r.allow, "GET, HEAD, PATCH, DELETE");
 	it_http_free(&r);
 }
 
@@ -686,4 +686,72 @@ Test(api_domains, patch_scope_and_roles)
 	    "/api/v1/domains/one.dom.example", body, 403, NULL);
 	refused("PATCH", key("support", NULL, NULL),
 	    "/api/v1/domains/one.dom.example", body, 403, NULL);
+}
+
+Test(api_domains, delete_refused_with_mailboxes_then_cascade)
+{
+	struct it_http	 r;
+	const char	*path = "/api/v1/domains/del.dom.example";
+	char		*one = key("company_admin", "Dom One", NULL);
+
+	make_domain("Dom One", "del.dom.example", "ann,ben,cal");
+	it_ok(db, "UPDATE mailboxes SET deleted_at = now() WHERE address = "
+	    "'cal@del.dom.example'", 0, NULL);
+
+	refused("DELETE", one, path, NULL, 409, "the domain has 2 mailboxes");
+	refused("DELETE", one, "/api/v1/domains/del.dom.example?cascade=false",
+	    NULL, 409, "cascade=true");
+	refused("DELETE", one, "/api/v1/domains/del.dom.example?cascade=yes",
+	    NULL, 400, "cascade");
+	refused("DELETE", key("company_admin", "Dom Two", NULL),
+	    "/api/v1/domains/del.dom.example?cascade=true", NULL, 404,
+	    "no such domain");
+	refused("DELETE", key("company_viewer", "Dom One", NULL),
+	    "/api/v1/domains/del.dom.example?cascade=true", NULL, 403, NULL);
+	refused("DELETE", key("domain_admin", "Dom One", "del.dom.example"),
+	    "/api/v1/domains/del.dom.example?cascade=true", NULL, 403, NULL);
+
+	cr_assert_eq(req("DELETE", one, "/api/v1/domains/del.dom.example"
+	    "?cascade=true", NULL, &r), 204, "%s", r.body.data);
+	cr_assert_eq(r.body.len, 0);
+	it_http_free(&r);
+	cr_assert_eq(count("SELECT count(*) FROM domains WHERE name = "
+	    "'del.dom.example' AND deleted_at IS NOT NULL", NULL), 1);
+	cr_assert_eq(count("SELECT count(*) FROM mailboxes m JOIN domains d "
+	    "ON d.id = m.domain_id WHERE d.name = 'del.dom.example' AND "
+	    "m.deleted_at IS NULL", NULL), 0);
+	cr_assert_eq(count("SELECT count(*) FROM audit_log WHERE action = "
+	    "'domain.delete' AND object_id = 'del.dom.example' AND "
+	    "(before->>'mailbox_count')::int = 2 AND after ? 'deleted_at' "
+	    "AND before->>'name' = after->>'name'", NULL), 1);
+	cr_assert_eq(count("SELECT count(*) FROM audit_log WHERE action = "
+	    "'mailbox.delete' AND object_id IN ('ann@del.dom.example', "
+	    "'ben@del.dom.example') AND before->>'address' = object_id AND "
+	    "after ? 'deleted_at' AND NOT before ? 'mailstore'", NULL), 2);
+	cr_assert_eq(count("SELECT count(*) FROM audit_log WHERE object_id = "
+	    "'cal@del.dom.example'", NULL), 0);
+
+	/* Gone for the API; its name stays taken until it is purged. */
+	refused("GET", one, path, NULL, 404, "no such domain");
+	refused("DELETE", one, path, NULL, 404, "no such domain");
+	refused("POST", one, "/api/v1/domains", "{\"name\": "
+	    "\"del.dom.example\"}", 409, "exists already");
+	refused("POST", one, "/api/v1/mailboxes", "{\"address\": "
+	    "\"dan@del.dom.example\", \"password\": \"long enough pw\"}", 422,
+	    "no such domain");
+}
+
+Test(api_domains, delete_an_empty_domain)
+{
+	struct it_http	 r;
+	char		*op = key("operator", NULL, NULL);
+
+	make_domain("Dom Two", "empty.dom.example", NULL);
+	cr_assert_eq(req("DELETE", op, "/api/v1/domains/Empty.Dom.Example",
+	    NULL, &r), 204, "%s", r.body.data);
+	it_http_free(&r);
+	cr_assert_eq(count("SELECT count(*) FROM audit_log WHERE action = "
+	    "'domain.delete' AND object_id = 'empty.dom.example' AND "
+	    "company_id = (SELECT id FROM companies WHERE name = 'Dom Two')",
+	    NULL), 1);
 }
