@@ -42,6 +42,11 @@
 	"d.deleted_at IS NULL AND ($1::bigint = 0 OR d.company_id = $1) " \
 	"AND ($2::bigint[] IS NULL OR d.id = ANY($2::bigint[])) "
 
+/* A domain alias; a is the alias, d its domain.  Compact, as the rest. */
+#define DOMAIN_ALIAS_JSON						\
+	"json_strip_nulls(json_build_object('name', a.name, "		\
+	"'domain', d.name, 'created_at', a.created_at))"
+
 /*
  * Path segment n as a domain name, normalised (lower case, A-labels);
  * answers 404 ("no such <what>") and returns 0 when it cannot be one.

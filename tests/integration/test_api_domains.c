@@ -755,3 +755,108 @@ Test(api_domains, delete_an_empty_domain)
 	    "company_id = (SELECT id FROM companies WHERE name = 'Dom Two')",
 	    NULL), 1);
 }
+
+Test(api_domains, aliases_add_list_remove)
+{
+	struct it_http	 r;
+	const char	*base = "/api/v1/domains/ali.dom.example/aliases";
+	char		*one, *dom, *two;
+
+	make_domain("Dom One", "ali.dom.example", NULL);
+	one = key("company_admin", "Dom One", NULL);
+	dom = key("domain_admin", "Dom One", "ali.dom.example");
+	two = key("company_admin", "Dom Two", NULL);
+
+	cr_assert_eq(req("POST", one, base, "{\"name\": \"Alias.Dom.Example\"}",
+	    &r), 201, "%s", r.body.data);
+	cr_assert_str_eq(r.location, "/api/v1/domains/ali.dom.example/aliases/"
+	    "alias.dom.example");
+	cr_assert(has(&r, "\"name\":\"alias.dom.example\""), "%s",
+	    r.body.data);
+	cr_assert(has(&r, "\"domain\":\"ali.dom.example\""));
+	it_http_free(&r);
+	cr_assert_eq(req("POST", key("operator", NULL, NULL), base,
+	    "{\"name\": \"b\\u00fccher-alias.dom.example\"}", &r), 201, "%s",
+	    r.body.data);
+	cr_assert(has(&r, "xn--bcher-alias-thb.dom.example"), "%s",
+	    r.body.data);
+	it_http_free(&r);
+	cr_assert_eq(count("SELECT count(*) FROM audit_log WHERE action = "
+	    "'domain_alias.create' AND object_type = 'domain_alias' AND "
+	    "object_id = 'alias.dom.example' AND after->>'domain' = "
+	    "'ali.dom.example'", NULL), 1);
+
+	/* The list, and the domain that shows its aliases. */
+	cr_assert_eq(req("GET", dom, base, NULL, &r), 200, "%s", r.body.data);
+	cr_assert(has(&r, "alias.dom.example"));
+	cr_assert(has(&r, "xn--bcher-alias-thb.dom.example"));
+	cr_assert(has(&r, "\"next_cursor\" : null"));
+	it_http_free(&r);
+	cr_assert_eq(req("GET", dom, "/api/v1/domains/ali.dom.example/aliases"
+	    "?limit=1", NULL, &r), 200);
+	cr_assert(has(&r, "\"next_cursor\" : \"616c6961732e646f6d2e6578616d706c"
+	    "65\""), "%s", r.body.data);
+	it_http_free(&r);
+	cr_assert_eq(req("GET", dom, "/api/v1/domains/ali.dom.example/aliases"
+	    "?limit=1&cursor=616c6961732e646f6d2e6578616d706c65", NULL, &r),
+	    200);
+	cr_assert(has(&r, "xn--bcher-alias-thb") && !has(&r, "\"alias.dom"),
+	    "%s", r.body.data);
+	it_http_free(&r);
+	cr_assert_eq(req("GET", one, "/api/v1/domains/ali.dom.example", NULL,
+	    &r), 200);
+	cr_assert(has(&r, "\"aliases\":[\"alias.dom.example\","
+	    "\"xn--bcher-alias-thb.dom.example\"]"), "%s", r.body.data);
+	it_http_free(&r);
+
+	/* A name that exists as a domain or an alias, anyone's: 409. */
+	refused("POST", one, base, "{\"name\": \"two.dom.example\"}", 409,
+	    "\"field\":\"name\",\"message\":\"exists already\"");
+	refused("POST", one, base, "{\"name\": \"one.dom.example\"}", 409,
+	    "exists already");
+	refused("POST", one, base, "{\"name\": \"deux.dom.example\"}", 409,
+	    "exists already");
+	refused("POST", one, base, "{\"name\": \"alias.dom.example\"}", 409,
+	    "exists already");
+	refused("POST", two, "/api/v1/domains", "{\"name\": "
+	    "\"alias.dom.example\"}", 409, "exists already");
+	refused("POST", one, base, "{\"name\": \"bad_name.example\"}", 422,
+	    "'_'");
+	refused("POST", one, base, "{\"alias\": \"x.example\"}", 422,
+	    "2 fields failed");
+
+	/* Scope and roles. */
+	refused("GET", two, base, NULL, 404, "no such domain");
+	refused("POST", two, base, "{\"name\": \"new.dom.example\"}", 404,
+	    "no such domain");
+	refused("POST", dom, base, "{\"name\": \"new.dom.example\"}", 403,
+	    NULL);
+	refused("POST", key("support", NULL, NULL), base,
+	    "{\"name\": \"new.dom.example\"}", 403, NULL);
+	refused("DELETE", two, "/api/v1/domains/ali.dom.example/aliases/"
+	    "alias.dom.example", NULL, 404, "no such domain");
+	refused("DELETE", dom, "/api/v1/domains/ali.dom.example/aliases/"
+	    "alias.dom.example", NULL, 403, NULL);
+	refused("DELETE", one, "/api/v1/domains/ali.dom.example/aliases/"
+	    "deux.dom.example", NULL, 404, "no such domain alias");
+	refused("GET", one, "/api/v1/domains/ali.dom.example/aliases/"
+	    "alias.dom.example", NULL, 405, NULL);
+
+	cr_assert_eq(req("DELETE", one, "/api/v1/domains/ali.dom.example/"
+	    "aliases/ALIAS.dom.example", NULL, &r), 204, "%s", r.body.data);
+	it_http_free(&r);
+	cr_assert_eq(count("SELECT count(*) FROM domain_names WHERE name = "
+	    "'alias.dom.example'", NULL), 0);
+	cr_assert_eq(count("SELECT count(*) FROM audit_log WHERE action = "
+	    "'domain_alias.delete' AND object_id = 'alias.dom.example' AND "
+	    "before->>'domain' = 'ali.dom.example' AND after IS NULL", NULL),
+	    1);
+	refused("DELETE", one, "/api/v1/domains/ali.dom.example/aliases/"
+	    "alias.dom.example", NULL, 404, "no such domain alias");
+
+	/* The name is free again, for anyone. */
+	make_domain("Dom Two", "ali2.dom.example", NULL);
+	cr_assert_eq(req("POST", two, "/api/v1/domains/ali2.dom.example/aliases",
+	    "{\"name\": \"alias.dom.example\"}", &r), 201, "%s", r.body.data);
+	it_http_free(&r);
+}
