@@ -26,7 +26,8 @@ int
 pr_domain_path(struct pr_api *api, int n, const char *what, char *name,
     size_t namelen)
 {
-	char	raw[PR_DOMAIN_MAX * 3 + 1], detail[64];
+	/* Decoded UTF-8: up to 4 octets a character, as pr_domain_check. */
+	char	raw[4 * PR_DOMAIN_MAX + 2], detail[64];
 
 	/* Names that cannot exist are not found either. */
 	if (pr_path_segment(api->req->path, n, raw, sizeof(raw)) != 1 ||

@@ -5,6 +5,10 @@
  */
 #include <criterion/criterion.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,9 +102,10 @@ static long
 req(const char *method, const char *k, const char *path, const char *body,
     struct it_http *r)
 {
-	char	url[512], auth[160];
+	char	url[4096], auth[160];
 
-	snprintf(url, sizeof(url), "%s%s", it_env("PR_TEST_URL"), path);
+	cr_assert_lt((size_t)snprintf(url, sizeof(url), "%s%s",
+	    it_env("PR_TEST_URL"), path), sizeof(url));
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", k);
 	cr_assert_eq(it_http_body(method, url, auth, body != NULL ?
 	    "Content-Type: application/json" : NULL, body, r), 0);
@@ -271,6 +276,86 @@ Test(api_domains, idna_names_are_stored_as_a_labels)
 	/* The same name in its other form is the same name. */
 	refused("POST", one, "/api/v1/domains", "{\"name\": "
 	    "\"xn--bcher-kva.dom.example\"}", 409, "\"field\":\"name\"");
+}
+
+/*
+ * GET path with its bytes as they are: libcurl percent-encodes what is
+ * not ASCII, and some clients do not.  Returns the status.
+ */
+static int
+raw_get(const char *k, const char *path)
+{
+	struct sockaddr_in	 sin;
+	struct sbuf		 rq;
+	char			 buf[64];
+	int			 fd, port = 0, status = -1;
+	ssize_t			 n;
+
+	cr_assert_eq(sscanf(it_env("PR_TEST_URL"), "http://127.0.0.1:%d",
+	    &port), 1);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((unsigned short)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert((fd = socket(AF_INET, SOCK_STREAM, 0)) != -1);
+	cr_assert_eq(connect(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	sbuf_init(&rq);
+	sbuf_printf(&rq, "GET %s HTTP/1.1\r\nHost: localhost\r\n"
+	    "Authorization: Bearer %s\r\nConnection: close\r\n\r\n", path, k);
+	cr_assert_eq(write(fd, rq.data, rq.len), (ssize_t)rq.len);
+	if ((n = read(fd, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		sscanf(buf, "HTTP/1.1 %d", &status);
+	}
+	close(fd);
+	sbuf_free(&rq);
+	return (status);
+}
+
+/*
+ * A name of four-octet characters: 252 octets as A-labels, 851 as UTF-8.
+ * Sent as UTF-8 in the path it is found; percent-encoded it is longer
+ * than Kore's 2000-octet URI limit.
+ */
+Test(api_domains, long_u_label_names_in_paths)
+{
+	static const int	 chars[] = { 55, 55, 55, 44 };
+	struct it_http		 r;
+	struct sbuf		 body, path, encoded;
+	char			*one = key("company_admin", "Dom One", NULL);
+	size_t			 i;
+	int			 j;
+
+	sbuf_init(&body);
+	sbuf_init(&path);
+	sbuf_init(&encoded);
+	sbuf_puts(&body, "{\"name\": \"");
+	sbuf_puts(&path, "/api/v1/domains/");
+	sbuf_puts(&encoded, "/api/v1/domains/");
+	for (i = 0; i < sizeof(chars) / sizeof(chars[0]); i++) {
+		for (j = 0; j < chars[i]; j++) {
+			sbuf_puts(&body, "\\ud840\\udc00");	/* U+20000 */
+			sbuf_puts(&path, "\xf0\xa0\x80\x80");
+			sbuf_puts(&encoded, "%F0%A0%80%80");
+		}
+		sbuf_puts(&body, ".");
+		sbuf_puts(&path, ".");
+		sbuf_puts(&encoded, ".");
+	}
+	sbuf_puts(&body, "dom.example\"}");
+	sbuf_puts(&path, "dom.example");
+	sbuf_puts(&encoded, "dom.example");
+	cr_assert_eq(req("POST", one, "/api/v1/domains", body.data, &r), 201,
+	    "%s", r.body.data);
+	it_http_free(&r);
+	cr_assert_eq(count("SELECT count(*) FROM domains WHERE octet_length("
+	    "name) = 252 AND name LIKE 'xn--j50ia%.dom.example'", NULL), 1);
+	cr_assert_eq(raw_get(one, path.data), 200);
+	cr_assert_eq(req("GET", one, encoded.data, NULL, &r), 414);
+	it_http_free(&r);
+	sbuf_free(&body);
+	sbuf_free(&path);
+	sbuf_free(&encoded);
 }
 
 Test(api_domains, invalid_names_say_why)
