@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "apikey.h"
 #include "itest.h"
 
 static PGconn	*db;
@@ -69,47 +68,18 @@ done(void)
 
 TestSuite(api_domains, .init = fixture, .fini = done);
 
-/* A key made the way the CLI makes it; company NULL for provider staff. */
-static char *
+/* An API key, as the CLI makes it (itest.c). */
+static const char *
 key(const char *role, const char *company, const char *domain)
 {
-	struct pr_apikey	 k;
-	const char		*p[4];
-	static char		 full[8][PR_KEY_MAX];
-	static int		 n;
-
-	cr_assert_eq(pr_apikey_new(&k), 0);
-	p[0] = k.id;
-	p[1] = company;
-	p[2] = role;
-	p[3] = k.hash;
-	it_ok(db, "INSERT INTO api_keys (key_id, company_id, role, secret_hash, "
-	    "created_by) SELECT $1, (SELECT id FROM companies WHERE name = $2), "
-	    "$3, $4, 'test'", 4, p);
-	if (domain != NULL) {
-		p[1] = domain;
-		it_ok(db, "INSERT INTO api_key_domains (company_id, key_id, "
-		    "domain_id) SELECT company_id, $1, id FROM domains WHERE "
-		    "name = $2", 2, p);
-	}
-	n = (n + 1) % 8;
-	snprintf(full[n], sizeof(full[n]), "%s", k.full);
-	return (full[n]);
+	return (it_key(db, role, company, domain, 0));
 }
 
-/* One request with an optional JSON body; the answer in r. */
 static long
 req(const char *method, const char *k, const char *path, const char *body,
     struct it_http *r)
 {
-	char	url[4096], auth[160];
-
-	cr_assert_lt((size_t)snprintf(url, sizeof(url), "%s%s",
-	    it_env("PR_TEST_URL"), path), sizeof(url));
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", k);
-	cr_assert_eq(it_http_body(method, url, auth, body != NULL ?
-	    "Content-Type: application/json" : NULL, body, r), 0);
-	return (r->status);
+	return (it_call(k, method, path, body, r));
 }
 
 static int
@@ -201,8 +171,8 @@ make_domain(const char *company, const char *name, const char *locals)
 Test(api_domains, create_in_own_and_other_company)
 {
 	struct it_http	 r;
-	char		*op = key("operator", NULL, NULL);
-	char		*one = key("company_admin", "Dom One", NULL);
+	const char	*op = key("operator", NULL, NULL);
+	const char	*one = key("company_admin", "Dom One", NULL);
 	char		*two = company_id("Dom Two");
 	char		 body[256];
 
@@ -256,7 +226,7 @@ Test(api_domains, create_in_own_and_other_company)
 Test(api_domains, idna_names_are_stored_as_a_labels)
 {
 	struct it_http	 r;
-	char		*one = key("company_admin", "Dom One", NULL);
+	const char	*one = key("company_admin", "Dom One", NULL);
 
 	cr_assert_eq(req("POST", one, "/api/v1/domains", "{\"name\": "
 	    "\"B\\u00fccher.Dom.Example\"}", &r), 201, "%s", r.body.data);
@@ -322,7 +292,7 @@ Test(api_domains, long_u_label_names_in_paths)
 	static const int	 chars[] = { 55, 55, 55, 44 };
 	struct it_http		 r;
 	struct sbuf		 body, path, encoded;
-	char			*one = key("company_admin", "Dom One", NULL);
+	const char		*one = key("company_admin", "Dom One", NULL);
 	size_t			 i;
 	int			 j;
 
@@ -373,9 +343,9 @@ Test(api_domains, invalid_names_say_why)
 		{ "42", "required, a string" },
 		{ "null", "required, a string" },
 	};
-	char	*one = key("company_admin", "Dom One", NULL);
-	char	 body[256];
-	size_t	 i;
+	const char	*one = key("company_admin", "Dom One", NULL);
+	char		 body[256];
+	size_t		 i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(body, sizeof(body), "{\"name\": %s}", bad[i][0]);
@@ -396,11 +366,11 @@ Test(api_domains, invalid_names_say_why)
 
 Test(api_domains, names_exist_once_whoever_owns_them)
 {
-	char	*one = key("company_admin", "Dom One", NULL);
-	char	*two = key("company_admin", "Dom Two", NULL);
-	char	*op = key("operator", NULL, NULL);
-	char	*c1 = company_id("Dom One");
-	char	 body[128];
+	const char	*one = key("company_admin", "Dom One", NULL);
+	const char	*two = key("company_admin", "Dom Two", NULL);
+	const char	*op = key("operator", NULL, NULL);
+	char		*c1 = company_id("Dom One");
+	char		 body[128];
 
 	/* Another company's domain, or its domain alias: 409, no owner. */
 	refused("POST", two, "/api/v1/domains", "{\"name\": "
@@ -433,7 +403,7 @@ Test(api_domains, roles_that_may_not_create)
 Test(api_domains, company_domain_limit)
 {
 	struct it_http	 r;
-	char		*three = key("company_admin", "Dom Three", NULL);
+	const char	*three = key("company_admin", "Dom Three", NULL);
 
 	refused("POST", three, "/api/v1/domains", "{\"name\": "
 	    "\"more.dom.example\"}", 409, "maximum of 1 domains");
@@ -543,10 +513,10 @@ walk(const char *k, const char *filter, int limit)
 Test(api_domains, list_pages_filters_and_scope)
 {
 	struct it_http	 r;
-	char		*one = key("company_admin", "Dom One", NULL);
-	char		*two = key("company_viewer", "Dom Two", NULL);
-	char		*dom = key("domain_admin", "Dom One", "uno.dom.example");
-	char		*op = key("operator", NULL, NULL);
+	const char	*one = key("company_admin", "Dom One", NULL);
+	const char	*two = key("company_viewer", "Dom Two", NULL);
+	const char	*dom = key("domain_admin", "Dom One", "uno.dom.example");
+	const char	*op = key("operator", NULL, NULL);
 	char		*c1 = company_id("Dom One"), *c2 = company_id("Dom Two");
 	char		 filter[64];
 
@@ -608,9 +578,9 @@ Test(api_domains, list_refuses_bad_parameters)
 		{ "q=%zz", "'q'" },
 		{ "q=a&q=b", "'q'" },
 	};
-	char	*one = key("company_admin", "Dom One", NULL);
-	char	 path[128];
-	size_t	 i;
+	const char	*one = key("company_admin", "Dom One", NULL);
+	char		 path[128];
+	size_t		 i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(path, sizeof(path), "/api/v1/domains?%s", bad[i][0]);
@@ -621,9 +591,9 @@ Test(api_domains, list_refuses_bad_parameters)
 Test(api_domains, get_one_within_scope)
 {
 	struct it_http	 r;
-	char		*one = key("company_viewer", "Dom One", NULL);
-	char		*two = key("company_admin", "Dom Two", NULL);
-	char		*dom = key("domain_admin", "Dom One", "uno.dom.example");
+	const char	*one = key("company_viewer", "Dom One", NULL);
+	const char	*two = key("company_admin", "Dom Two", NULL);
+	const char	*dom = key("domain_admin", "Dom One", "uno.dom.example");
 
 	cr_assert_eq(req("GET", one, "/api/v1/domains/one.dom.example", NULL,
 	    &r), 200, "%s", r.body.data);
@@ -676,7 +646,7 @@ Test(api_domains, get_one_within_scope)
 Test(api_domains, patch_checks_every_field)
 {
 	const char	*path = "/api/v1/domains/one.dom.example";
-	char		*one = key("company_admin", "Dom One", NULL);
+	const char	*one = key("company_admin", "Dom One", NULL);
 
 	refused("PATCH", one, path, "{\"status\": \"closed\", "
 	    "\"default_quota_bytes\": 0, \"max_mailboxes\": \"10\", "
@@ -710,8 +680,8 @@ Test(api_domains, patch_changes_and_audits)
 {
 	struct it_http	 r;
 	const char	*path = "/api/v1/domains/uno.dom.example";
-	char		*one = key("company_admin", "Dom One", NULL);
-	char		*op = key("operator", NULL, NULL);
+	const char	*one = key("company_admin", "Dom One", NULL);
+	const char	*op = key("operator", NULL, NULL);
 	char		*v;
 
 	cr_assert_eq(req("PATCH", one, path, "{\"status\": \"suspended\", "
@@ -777,7 +747,7 @@ Test(api_domains, delete_refused_with_mailboxes_then_cascade)
 {
 	struct it_http	 r;
 	const char	*path = "/api/v1/domains/del.dom.example";
-	char		*one = key("company_admin", "Dom One", NULL);
+	const char	*one = key("company_admin", "Dom One", NULL);
 
 	make_domain("Dom One", "del.dom.example", "ann,ben,cal");
 	it_ok(db, "UPDATE mailboxes SET deleted_at = now() WHERE address = "
@@ -829,7 +799,7 @@ Test(api_domains, delete_refused_with_mailboxes_then_cascade)
 Test(api_domains, delete_an_empty_domain)
 {
 	struct it_http	 r;
-	char		*op = key("operator", NULL, NULL);
+	const char	*op = key("operator", NULL, NULL);
 
 	make_domain("Dom Two", "empty.dom.example", NULL);
 	cr_assert_eq(req("DELETE", op, "/api/v1/domains/Empty.Dom.Example",
@@ -845,7 +815,7 @@ Test(api_domains, aliases_add_list_remove)
 {
 	struct it_http	 r;
 	const char	*base = "/api/v1/domains/ali.dom.example/aliases";
-	char		*one, *dom, *two;
+	const char	*one, *dom, *two;
 
 	make_domain("Dom One", "ali.dom.example", NULL);
 	one = key("company_admin", "Dom One", NULL);
