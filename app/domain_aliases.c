@@ -155,12 +155,14 @@ alias_create(struct pr_api *api)
 	    "j AS (SELECT a.company_id, a.name, " DOMAIN_ALIAS_JSON " AS doc "
 	    "FROM a JOIN dom d ON d.id = a.domain_id), "
 	    "au AS (INSERT INTO audit_log (company_id, actor, actor_key_id, "
-	    "remote_addr, action, object_type, object_id, after) SELECT "
-	    "company_id, $5, nullif($6, ''), nullif($7, '')::inet, "
-	    "'domain_alias.create', 'domain_alias', name, doc::jsonb FROM j) "
+	    "actor_admin_id, remote_addr, action, object_type, object_id, "
+	    "after) SELECT company_id, $5, nullif($6, ''), nullif($8, "
+	    "'')::bigint, nullif($7, '')::inet, 'domain_alias.create', "
+	    "'domain_alias', name, doc::jsonb FROM j) "
 	    "SELECT (SELECT doc FROM j) FROM dom",
-	    7, api->actor.company, pr_actor_domains(&api->actor), n->domain,
-	    n->name, api->actor.who, api->actor.key_id, remote);
+	    8, api->actor.company, pr_actor_domains(&api->actor), n->domain,
+	    n->name, api->actor.who, api->actor.key_id, remote,
+	    api->actor.admin_id);
 	api->on_error = alias_failed;
 }
 
@@ -208,13 +210,14 @@ alias_delete(struct pr_api *api)
 	    "del AS (DELETE FROM domain_aliases a USING old WHERE "
 	    "a.company_id = old.company_id AND a.id = old.id RETURNING a.id), "
 	    "au AS (INSERT INTO audit_log (company_id, actor, actor_key_id, "
-	    "remote_addr, action, object_type, object_id, before) SELECT "
-	    "old.company_id, $5, nullif($6, ''), nullif($7, '')::inet, "
-	    "'domain_alias.delete', 'domain_alias', old.name, old.doc::jsonb "
-	    "FROM old JOIN del ON del.id = old.id) "
+	    "actor_admin_id, remote_addr, action, object_type, object_id, "
+	    "before) SELECT old.company_id, $5, nullif($6, ''), nullif($8, "
+	    "'')::bigint, nullif($7, '')::inet, 'domain_alias.delete', "
+	    "'domain_alias', old.name, old.doc::jsonb FROM old JOIN del ON "
+	    "del.id = old.id) "
 	    "SELECT (SELECT count(*) FROM del) FROM dom",
-	    7, api->actor.company, pr_actor_domains(&api->actor), domain, name,
-	    api->actor.who, api->actor.key_id, remote);
+	    8, api->actor.company, pr_actor_domains(&api->actor), domain, name,
+	    api->actor.who, api->actor.key_id, remote, api->actor.admin_id);
 }
 
 int

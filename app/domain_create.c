@@ -137,16 +137,17 @@ pr_domain_create(struct pr_api *api)
 	    "j AS (SELECT d.company_id, d.name, " DOMAIN_JSON " AS doc "
 	    "FROM d JOIN co ON co.id = d.company_id), "
 	    "a AS (INSERT INTO audit_log (company_id, actor, actor_key_id, "
-	    "remote_addr, action, object_type, object_id, after) SELECT "
-	    "company_id, $7, nullif($8, ''), nullif($9, '')::inet, "
-	    "'domain.create', 'domain', name, doc::jsonb FROM j) "
+	    "actor_admin_id, remote_addr, action, object_type, object_id, "
+	    "after) SELECT company_id, $7, nullif($8, ''), nullif($10, "
+	    "'')::bigint, nullif($9, '')::inet, 'domain.create', 'domain', "
+	    "name, doc::jsonb FROM j) "
 	    "SELECT (SELECT doc FROM j), (SELECT reason FROM why), "
 	    "(SELECT count(*) FROM co)",
-	    9, n->company, n->name, n->status,
+	    10, n->company, n->name, n->status,
 	    n->quota[0] != '\0' ? n->quota : NULL,
 	    n->max_mailboxes[0] != '\0' ? n->max_mailboxes : NULL,
 	    n->max_storage[0] != '\0' ? n->max_storage : NULL,
-	    api->actor.who, api->actor.key_id, remote);
+	    api->actor.who, api->actor.key_id, remote, api->actor.admin_id);
 	api->on_error = create_failed;
 }
 

@@ -73,21 +73,24 @@ pr_domain_delete(struct pr_api *api)
 	    " AS doc FROM live m JOIN mb ON mb.company_id = m.company_id AND "
 	    "mb.id = m.id " MAILBOX_JOINS "), "
 	    "a AS (INSERT INTO audit_log (company_id, actor, actor_key_id, "
-	    "remote_addr, action, object_type, object_id, before, after) "
+	    "actor_admin_id, remote_addr, action, object_type, object_id, "
+	    "before, after) "
 	    "SELECT dd.company_id, $5::text, nullif($6::text, ''), "
-	    "nullif($7::text, '')::inet, "
+	    "nullif($9::text, '')::bigint, nullif($7::text, '')::inet, "
 	    "'domain.delete', 'domain', dd.name, old.doc::jsonb, "
 	    "old.doc::jsonb || jsonb_build_object('mailbox_count', 0, "
 	    "'updated_at', now(), 'deleted_at', now()) FROM dd, old "
-	    "UNION ALL SELECT company_id, $5, nullif($6, ''), nullif($7, "
-	    "'')::inet, 'mailbox.delete', 'mailbox', address, doc::jsonb, "
+	    "UNION ALL SELECT company_id, $5, nullif($6, ''), nullif($9, "
+	    "'')::bigint, nullif($7, '')::inet, 'mailbox.delete', 'mailbox', "
+	    "address, doc::jsonb, "
 	    "doc::jsonb || jsonb_build_object('updated_at', now(), "
 	    "'deleted_at', now()) FROM mdoc) "
 	    "SELECT (SELECT reason FROM why), (SELECT count(*) FROM mb) "
 	    "FROM old",
-	    8, api->actor.company, pr_actor_domains(&api->actor), name,
+	    9, api->actor.company, pr_actor_domains(&api->actor), name,
 	    cascade, api->actor.who, api->actor.key_id, remote,
-	    pr_role_at_least(&api->actor, PR_ROLE_SUPPORT) ? "t" : "f");
+	    pr_role_at_least(&api->actor, PR_ROLE_SUPPORT) ? "t" : "f",
+	    api->actor.admin_id);
 }
 
 static void

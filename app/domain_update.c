@@ -173,14 +173,15 @@ pr_domain_update(struct pr_api *api)
 	    "j AS (SELECT d.company_id, d.name, " DOMAIN_JSON " AS doc "
 	    "FROM upd d JOIN companies co ON co.id = d.company_id), "
 	    "a AS (INSERT INTO audit_log (company_id, actor, actor_key_id, "
-	    "remote_addr, action, object_type, object_id, before, after) "
-	    "SELECT j.company_id, $5, nullif($6, ''), nullif($7, '')::inet, "
-	    "'domain.update', 'domain', j.name, old.doc::jsonb, j.doc::jsonb "
-	    "FROM j, old) "
+	    "actor_admin_id, remote_addr, action, object_type, object_id, "
+	    "before, after) SELECT j.company_id, $5, nullif($6, ''), "
+	    "nullif($8, '')::bigint, nullif($7, '')::inet, 'domain.update', "
+	    "'domain', j.name, old.doc::jsonb, j.doc::jsonb FROM j, old) "
 	    "SELECT coalesce((SELECT doc FROM j), old.doc), why.catchall, "
 	    "why.max_mailboxes, why.max_storage_bytes FROM old, why",
-	    7, api->actor.company, pr_actor_domains(&api->actor), name,
-	    patch.data, api->actor.who, api->actor.key_id, remote);
+	    8, api->actor.company, pr_actor_domains(&api->actor), name,
+	    patch.data, api->actor.who, api->actor.key_id, remote,
+	    api->actor.admin_id);
 	sbuf_free(&patch);
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "itest.h"
+#include "password.h"
 
 static PGconn	*db;
 
@@ -914,4 +915,86 @@ Test(api_domains, aliases_add_list_remove)
 	cr_assert_eq(req("POST", two, "/api/v1/domains/ali2.dom.example/aliases",
 	    "{\"name\": \"alias.dom.example\"}", &r), 201, "%s", r.body.data);
 	it_http_free(&r);
+}
+
+/* Log an admin of company in; "Cookie: ...\nX-CSRF-Token: ..." in out. */
+static void
+session(const char *email, const char *company, char *out, size_t outlen)
+{
+	static const char	*pw = "a domain admin's long password";
+	struct it_http		 r;
+	char			 hash[PR_PW_HASH_MAX], url[256], body[256];
+	const char		*p[3] = { email, company, hash };
+	char			*c, *t;
+
+	cr_assert_eq(pr_password_hash(pw, PR_PW_SHA512_CRYPT, hash,
+	    sizeof(hash)), 0);
+	it_ok(db, "INSERT INTO admins (company_id, email, password_hash, role) "
+	    "SELECT id, $1, $3, 'company_admin' FROM companies WHERE name = $2",
+	    3, p);
+	snprintf(url, sizeof(url), "%s/api/v1/session", it_env("PR_TEST_URL"));
+	snprintf(body, sizeof(body), "{\"email\": \"%s\", \"password\": "
+	    "\"%s\"}", email, pw);
+	cr_assert_eq(it_http_body("POST", url, NULL, "Content-Type: "
+	    "application/json", body, &r), 0);
+	cr_assert_eq(r.status, 200, "%s", r.body.data);
+	c = strstr(r.cookie, "pr_session=");
+	t = strstr(r.body.data, "\"csrf_token\" : \"");
+	cr_assert(c != NULL && t != NULL, "%s", r.body.data);
+	t += strlen("\"csrf_token\" : \"");
+	snprintf(out, outlen, "Cookie: %.*s\nX-CSRF-Token: %.*s",
+	    (int)strcspn(c, ";"), c, (int)strcspn(t, "\""), t);
+	it_http_free(&r);
+}
+
+static long
+as_session(const char *hdrs, const char *method, const char *path,
+    const char *body, struct it_http *r)
+{
+	char	url[512];
+
+	snprintf(url, sizeof(url), "%s%s", it_env("PR_TEST_URL"), path);
+	cr_assert_eq(it_http_body(method, url, hdrs, body != NULL ?
+	    "Content-Type: application/json" : NULL, body, r), 0);
+	return (r->status);
+}
+
+/* A console user's changes name the admin in the audit log. */
+Test(api_domains, session_changes_name_the_admin)
+{
+	static const char *steps[][4] = {
+		{ "POST", "/api/v1/domains", "{\"name\": \"sess.dom.example\"}",
+		    "201" },
+		{ "PATCH", "/api/v1/domains/sess.dom.example",
+		    "{\"max_mailboxes\": 3}", "200" },
+		{ "POST", "/api/v1/domains/sess.dom.example/aliases",
+		    "{\"name\": \"sess-alias.dom.example\"}", "201" },
+		{ "DELETE", "/api/v1/domains/sess.dom.example/aliases/"
+		    "sess-alias.dom.example", NULL, "204" },
+		{ "DELETE", "/api/v1/domains/sess.dom.example", NULL, "204" },
+	};
+	struct it_http	 r;
+	char		 hdrs[400], cookie[400];
+	const char	*p[1] = { "boss@one.dom.example" };
+	size_t		 i;
+
+	session(p[0], "Dom One", hdrs, sizeof(hdrs));
+	snprintf(cookie, sizeof(cookie), "%.*s", (int)strcspn(hdrs, "\n"),
+	    hdrs);
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		cr_assert_eq(as_session(hdrs, steps[i][0], steps[i][1],
+		    steps[i][2], &r), atol(steps[i][3]), "%s %s: %s",
+		    steps[i][0], steps[i][1], r.body.data);
+		it_http_free(&r);
+	}
+	cr_assert_eq(count("SELECT count(*) FROM audit_log a JOIN admins ad ON "
+	    "ad.id = a.actor_admin_id WHERE ad.email = $1 AND a.actor = $1 AND "
+	    "a.actor_key_id IS NULL AND a.object_id LIKE 'sess%'", p[0]), 5);
+
+	/* Without the session's CSRF token a change is refused. */
+	cr_assert_eq(as_session(cookie, "POST", "/api/v1/domains",
+	    "{\"name\": \"csrf.dom.example\"}", &r), 403);
+	it_http_free(&r);
+	cr_assert_eq(count("SELECT count(*) FROM domains WHERE name = "
+	    "'csrf.dom.example'", NULL), 0);
 }
