@@ -40,6 +40,9 @@ fixture(void)
 	    "companies c, unnest(ARRAY['v1.iso.example', 'v2.iso.example']) d "
 	    "WHERE c.name = 'Iso Victim' UNION ALL SELECT id, 'a.iso.example' "
 	    "FROM companies WHERE name = 'Iso Attacker'", 0, NULL);
+	it_ok(db, "INSERT INTO domain_aliases (company_id, domain_id, name) "
+	    "SELECT company_id, id, 'va.iso.example' FROM domains WHERE "
+	    "name = 'v1.iso.example'", 0, NULL);
 	it_ok(db, "INSERT INTO mailboxes (company_id, domain_id, local_part, "
 	    "password_hash, quota_bytes, cluster_id, mailstore_id, deleted_at) "
 	    "SELECT d.company_id, d.id, l, '{SHA512-CRYPT}$6$x$y', 1000, "
@@ -227,6 +230,8 @@ walk_operation(struct actor *actors, size_t nactors, const char *path,
 	sbuf_init(&body);
 	sbuf_puts(&p, path);
 	substitute(&p, "{address}", strstr(path, "/restore") ? GONE : VICTIM);
+	substitute(&p, "{domain}", "v1.iso.example");
+	substitute(&p, "{alias}", "va.iso.example");
 	ex = pr_json_get(pr_json_get(pr_json_get(pr_json_get(op,
 	    "requestBody"), "content"), "application/json"), "example");
 	if (ex != NULL) {
