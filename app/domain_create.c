@@ -17,7 +17,7 @@
 struct dnew {
 	char		 name[PR_DOMAIN_MAX + 1];
 	char		 company[24];
-	char		 quota[24];		/* "": the company's default */
+	char		 quota[24];	/* "": the company's default */
 	char		 max_mailboxes[24];	/* "": no limit */
 	char		 max_storage[24];	/* "": no limit */
 	const char	*status;

@@ -113,7 +113,8 @@ static void
 domains_list(struct pr_api *api)
 {
 	struct pr_page	page;
-	char		like[3 * PR_DOMAIN_MAX + 2], company[24], status[16];
+	char		like[3 * PR_DOMAIN_MAX + 2];
+	char		company[24], status[16];
 
 	if (!pr_param_page(api, &page) ||
 	    !pr_param_prefix(api, "q", like, sizeof(like)) ||

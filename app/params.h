@@ -19,7 +19,8 @@ struct pr_page {
 	char	after[PR_ADDRESS_MAX + 1];	/* the cursor: "" first */
 };
 
-int	pr_param(struct pr_api *, const char *name, char *out, size_t outlen);
+int	pr_param(struct pr_api *, const char *name, char *out,
+	    size_t outlen);
 /* limit and cursor (hex of the last key shown, as next_cursor gives). */
 int	pr_param_page(struct pr_api *, struct pr_page *);
 /* A prefix search, lower-cased, as a LIKE pattern ("%" when absent). */

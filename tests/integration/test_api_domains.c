@@ -42,7 +42,8 @@ fixture(void)
 	    "END FROM clusters, unnest(ARRAY['Dom One', 'Dom Two', "
 	    "'Dom Three', 'Dom Race']) n WHERE name = 'dmc'", 0, NULL);
 	it_ok(db, "INSERT INTO domains (company_id, name) SELECT c.id, d FROM "
-	    "companies c, unnest(ARRAY['one.dom.example', 'uno.dom.example']) d "
+	    "companies c, unnest(ARRAY['one.dom.example', "
+	    "'uno.dom.example']) d "
 	    "WHERE c.name = 'Dom One' UNION ALL SELECT id, 'two.dom.example' "
 	    "FROM companies WHERE name = 'Dom Two' UNION ALL SELECT id, "
 	    "'three.dom.example' FROM companies WHERE name = 'Dom Three'",
@@ -52,8 +53,9 @@ fixture(void)
 	    "name = 'two.dom.example'", 0, NULL);
 	it_ok(db, "INSERT INTO mailboxes (company_id, domain_id, local_part, "
 	    "password_hash, quota_bytes, cluster_id, mailstore_id) SELECT "
-	    "d.company_id, d.id, l, '{SHA512-CRYPT}$6$x$y', 1000, s.cluster_id, "
-	    "s.id FROM domains d, mailstores s, unnest(ARRAY['alice', 'bob']) l "
+	    "d.company_id, d.id, l, '{SHA512-CRYPT}$6$x$y', 1000, "
+	    "s.cluster_id, s.id FROM domains d, mailstores s, "
+	    "unnest(ARRAY['alice', 'bob']) l "
 	    "WHERE d.name = 'one.dom.example' AND s.name = 'dmc1'", 0, NULL);
 	it_ok(db, "INSERT INTO aliases (company_id, domain_id, local_part, "
 	    "targets) SELECT company_id, id, 'postmaster', "
@@ -164,8 +166,9 @@ make_domain(const char *company, const char *name, const char *locals)
 	p[1] = locals;
 	it_ok(db, "INSERT INTO mailboxes (company_id, domain_id, local_part, "
 	    "password_hash, quota_bytes, cluster_id, mailstore_id) SELECT "
-	    "d.company_id, d.id, l, '{SHA512-CRYPT}$6$x$y', 1000, s.cluster_id, "
-	    "s.id FROM domains d, mailstores s, unnest(string_to_array($2, "
+	    "d.company_id, d.id, l, '{SHA512-CRYPT}$6$x$y', 1000, "
+	    "s.cluster_id, s.id FROM domains d, mailstores s, "
+	    "unnest(string_to_array($2, "
 	    "',')) l WHERE d.name = $1 AND s.name = 'dmc1'", 2, p);
 }
 
@@ -217,10 +220,12 @@ Test(api_domains, create_in_own_and_other_company)
 	refused("POST", op, "/api/v1/domains", "{\"name\": "
 	    "\"op2.dom.example\"}", 422, "\"field\":\"company_id\",\"message\":"
 	    "\"required");
-	refused("POST", op, "/api/v1/domains", "{\"name\": \"op2.dom.example\", "
-	    "\"company_id\": 987654321}", 422, "no such company");
-	refused("POST", op, "/api/v1/domains", "{\"name\": \"op2.dom.example\", "
-	    "\"company_id\": \"1\"}", 422, "\"field\":\"company_id\"");
+	refused("POST", op, "/api/v1/domains", "{\"name\": "
+	    "\"op2.dom.example\", \"company_id\": 987654321}", 422,
+	    "no such company");
+	refused("POST", op, "/api/v1/domains", "{\"name\": "
+	    "\"op2.dom.example\", \"company_id\": \"1\"}", 422,
+	    "\"field\":\"company_id\"");
 	free(two);
 }
 
@@ -231,7 +236,8 @@ Test(api_domains, idna_names_are_stored_as_a_labels)
 
 	cr_assert_eq(req("POST", one, "/api/v1/domains", "{\"name\": "
 	    "\"B\\u00fccher.Dom.Example\"}", &r), 201, "%s", r.body.data);
-	cr_assert_str_eq(r.location, "/api/v1/domains/xn--bcher-kva.dom.example");
+	cr_assert_str_eq(r.location,
+	    "/api/v1/domains/xn--bcher-kva.dom.example");
 	cr_assert(has(&r, "\"name\":\"xn--bcher-kva.dom.example\""));
 	it_http_free(&r);
 	cr_assert_eq(count("SELECT count(*) FROM domains WHERE name = "
@@ -241,8 +247,8 @@ Test(api_domains, idna_names_are_stored_as_a_labels)
 	cr_assert_eq(req("GET", one, "/api/v1/domains/b%C3%BCcher.dom.example",
 	    NULL, &r), 200, "%s", r.body.data);
 	it_http_free(&r);
-	cr_assert_eq(req("GET", one, "/api/v1/domains/XN--BCHER-KVA.dom.example",
-	    NULL, &r), 200);
+	cr_assert_eq(req("GET", one,
+	    "/api/v1/domains/XN--BCHER-KVA.dom.example", NULL, &r), 200);
 	it_http_free(&r);
 	/* The same name in its other form is the same name. */
 	refused("POST", one, "/api/v1/domains", "{\"name\": "
@@ -339,8 +345,9 @@ Test(api_domains, invalid_names_say_why)
 		{ "\"a..dom.example\"", "empty label" },
 		{ "\"1.2.3.4\"", "all-numeric" },
 		{ "\"sp ace.dom.example\"", "' '" },
-		{ "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		    ".dom.example\"", "longer than 63" },
+		{ "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.dom.example\"",
+		    "longer than 63" },
 		{ "42", "required, a string" },
 		{ "null", "required, a string" },
 	};
@@ -516,9 +523,11 @@ Test(api_domains, list_pages_filters_and_scope)
 	struct it_http	 r;
 	const char	*one = key("company_admin", "Dom One", NULL);
 	const char	*two = key("company_viewer", "Dom Two", NULL);
-	const char	*dom = key("domain_admin", "Dom One", "uno.dom.example");
+	const char	*dom = key("domain_admin", "Dom One",
+			    "uno.dom.example");
 	const char	*op = key("operator", NULL, NULL);
-	char		*c1 = company_id("Dom One"), *c2 = company_id("Dom Two");
+	char		*c1 = company_id("Dom One");
+	char		*c2 = company_id("Dom Two");
 	char		 filter[64];
 
 	make_domain("Dom One", "list-a.dom.example", NULL);
@@ -594,7 +603,8 @@ Test(api_domains, get_one_within_scope)
 	struct it_http	 r;
 	const char	*one = key("company_viewer", "Dom One", NULL);
 	const char	*two = key("company_admin", "Dom Two", NULL);
-	const char	*dom = key("domain_admin", "Dom One", "uno.dom.example");
+	const char	*dom = key("domain_admin", "Dom One",
+			    "uno.dom.example");
 
 	cr_assert_eq(req("GET", one, "/api/v1/domains/one.dom.example", NULL,
 	    &r), 200, "%s", r.body.data);
@@ -912,7 +922,8 @@ Test(api_domains, aliases_add_list_remove)
 
 	/* The name is free again, for anyone. */
 	make_domain("Dom Two", "ali2.dom.example", NULL);
-	cr_assert_eq(req("POST", two, "/api/v1/domains/ali2.dom.example/aliases",
+	cr_assert_eq(req("POST", two,
+	    "/api/v1/domains/ali2.dom.example/aliases",
 	    "{\"name\": \"alias.dom.example\"}", &r), 201, "%s", r.body.data);
 	it_http_free(&r);
 }
