@@ -156,8 +156,9 @@ create_placed(struct pr_api *api)
 }
 
 /*
- * Limits are read under a lock on the company row, so two creates at once
- * cannot both take the last place; storage limits count allocated quota.
+ * Limits are read under a lock on the company row, and counted after it
+ * (sql/004), so two creates at once cannot both take the last place;
+ * storage limits count allocated quota.
  */
 static void
 create_insert(struct pr_api *api)
@@ -167,15 +168,15 @@ create_insert(struct pr_api *api)
 
 	pr_remote_addr(api->req, remote, sizeof(remote));
 	pr_api_query(api, create_done,
-	    "WITH co AS (SELECT status, max_mailboxes, max_storage_bytes, "
+	    "WITH co AS (SELECT id, status, max_mailboxes, max_storage_bytes, "
 	    "default_quota_bytes FROM companies WHERE id = $1 FOR UPDATE), "
 	    "dom AS (SELECT status, max_mailboxes, max_storage_bytes, "
 	    "default_quota_bytes FROM domains WHERE company_id = $1 AND id = $2 "
 	    "AND deleted_at IS NULL), "
-	    "used AS (SELECT count(*) AS n, coalesce(sum(quota_bytes), 0) AS b, "
-	    "count(*) FILTER (WHERE domain_id = $2) AS dn, coalesce(sum("
-	    "quota_bytes) FILTER (WHERE domain_id = $2), 0) AS db FROM "
-	    "mailboxes WHERE company_id = $1 AND deleted_at IS NULL), "
+	    /* Counted after the lock: see sql/004 and 005. */
+	    "used AS (SELECT c.mailboxes AS n, c.quota_bytes AS b, "
+	    "d.mailboxes AS dn, d.quota_bytes AS db FROM co, "
+	    "pr_company_usage(co.id) c, pr_domain_usage(co.id, $2) d), "
 	    "q AS (SELECT coalesce(nullif($6, '')::bigint, "
 	    "dom.default_quota_bytes, co.default_quota_bytes) AS quota "
 	    "FROM co, dom), "

@@ -206,16 +206,15 @@ pr_mailbox_update(struct pr_api *api)
 
 	pr_api_query(api, updated,
 	    "WITH " MAILBOX_LOCKED "m.deleted_at IS NULL FOR UPDATE), "
-	    "co AS (SELECT max_storage_bytes FROM companies WHERE id = "
+	    "co AS (SELECT id, max_storage_bytes FROM companies WHERE id = "
 	    "(SELECT company_id FROM cur) FOR UPDATE), "
+	    /* Counted after the lock (sql/004, 005), less this mailbox. */
 	    "lim AS (SELECT co.max_storage_bytes AS cmax, d.max_storage_bytes "
-	    "AS dmax, (SELECT coalesce(sum(quota_bytes), 0) FROM mailboxes x "
-	    "WHERE x.company_id = cur.company_id AND x.deleted_at IS NULL AND "
-	    "x.id <> cur.id) AS cused, (SELECT coalesce(sum(quota_bytes), 0) "
-	    "FROM mailboxes x WHERE x.company_id = cur.company_id AND "
-	    "x.domain_id = cur.domain_id AND x.deleted_at IS NULL AND "
-	    "x.id <> cur.id) AS dused FROM cur, co, domains d WHERE "
-	    "d.company_id = cur.company_id AND d.id = cur.domain_id), "
+	    "AS dmax, cu.quota_bytes - cur.quota_bytes AS cused, "
+	    "du.quota_bytes - cur.quota_bytes AS dused FROM cur, co, domains d, "
+	    "pr_company_usage(co.id) cu, pr_domain_usage(co.id, "
+	    "cur.domain_id) du WHERE d.company_id = cur.company_id AND "
+	    "d.id = cur.domain_id), "
 	    "why AS (SELECT CASE "
 	    RANK_RULE("imap", "$9") RANK_RULE("pop3", "$10")
 	    RANK_RULE("webmail", "$11") RANK_RULE("send", "$12")

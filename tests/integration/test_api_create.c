@@ -4,9 +4,11 @@
  */
 #include <criterion/criterion.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apikey.h"
 #include "itest.h"
@@ -31,10 +33,15 @@ fixture(void)
 	    "max_storage_bytes, default_quota_bytes) SELECT n, id, 40, "
 	    "100000000, 1000000 FROM clusters, unnest(ARRAY['New One', "
 	    "'New Two']) n WHERE name = 'newc'", 0, NULL);
+	it_ok(db, "INSERT INTO companies (name, cluster_id, max_mailboxes) "
+	    "SELECT 'New Race', id, 1 FROM clusters WHERE name = 'newc'",
+	    0, NULL);
 	it_ok(db, "INSERT INTO domains (company_id, name) SELECT c.id, d FROM "
 	    "companies c, unnest(ARRAY['one.new.example', 'uno.new.example']) d "
 	    "WHERE c.name = 'New One' UNION ALL SELECT id, 'two.new.example' "
-	    "FROM companies WHERE name = 'New Two'", 0, NULL);
+	    "FROM companies WHERE name = 'New Two' UNION ALL SELECT id, "
+	    "'race.new.example' FROM companies WHERE name = 'New Race'",
+	    0, NULL);
 }
 
 static void
@@ -272,4 +279,65 @@ Test(api_create, limits_hold)
 	it_http_free(&r);
 	it_ok(db, "UPDATE companies SET status = 'active' WHERE name = "
 	    "'New One'", 0, NULL);
+}
+
+struct racer {
+	const char	*key;
+	long		 status;
+	char		 body[1024];
+};
+
+static void *
+race_create(void *arg)
+{
+	struct racer	*rc = arg;
+	struct it_http	 r;
+
+	rc->status = post(rc->key, "{\"address\": \"second@race.new.example\", "
+	    "\"password\": \"long enough pw\"}", "application/json", &r);
+	snprintf(rc->body, sizeof(rc->body), "%s", r.body.data);
+	it_http_free(&r);
+	return (NULL);
+}
+
+/*
+ * Another transaction holds the company row and adds the last mailbox
+ * allowed; the request waits for the lock and must then count it.
+ */
+Test(api_create, limit_holds_against_a_concurrent_create)
+{
+	struct racer	 rc;
+	pthread_t	 t;
+	PGconn		*other = it_db();
+	int		 i;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.key = key("company_admin", "New Race", NULL);
+	it_ok(other, "BEGIN", 0, NULL);
+	it_ok(other, "SELECT id FROM companies WHERE name = 'New Race' "
+	    "FOR UPDATE", 0, NULL);
+	it_ok(other, "INSERT INTO mailboxes (company_id, domain_id, local_part, "
+	    "password_hash, quota_bytes, cluster_id, mailstore_id) SELECT "
+	    "d.company_id, d.id, 'first', '{SHA512-CRYPT}$6$x$y', 1000, "
+	    "c.cluster_id, s.id FROM domains d JOIN companies c ON c.id = "
+	    "d.company_id JOIN mailstores s ON s.name = 'newc1' WHERE d.name = "
+	    "'race.new.example'", 0, NULL);
+	cr_assert_eq(pthread_create(&t, NULL, race_create, &rc), 0);
+	for (i = 0; i < 100; i++) {
+		if (it_count(db, "SELECT count(*) FROM pg_stat_activity WHERE "
+		    "wait_event_type = 'Lock' AND query LIKE "
+		    "'%default_quota_bytes FROM companies WHERE id = $1 FOR "
+		    "UPDATE%'", 0, NULL) == 1)
+			break;
+		usleep(50000);
+	}
+	cr_assert_lt(i, 100, "the request never waited for the lock");
+	it_ok(other, "COMMIT", 0, NULL);
+	pthread_join(t, NULL);
+	PQfinish(other);
+	cr_assert_eq(rc.status, 409, "%s", rc.body);
+	cr_assert(strstr(rc.body, "maximum of 1 mailboxes") != NULL, "%s",
+	    rc.body);
+	cr_assert_eq(it_count(db, "SELECT count(*) FROM mailboxes WHERE "
+	    "address LIKE '%@race.new.example'", 0, NULL), 1);
 }
