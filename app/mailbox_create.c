@@ -172,7 +172,7 @@ create_insert(struct pr_api *api)
 	    "default_quota_bytes FROM companies WHERE id = $1 FOR UPDATE), "
 	    "dom AS (SELECT status, max_mailboxes, max_storage_bytes, "
 	    "default_quota_bytes FROM domains WHERE company_id = $1 AND id = $2 "
-	    "AND deleted_at IS NULL), "
+	    "AND deleted_at IS NULL FOR SHARE), "
 	    /* Counted after the lock: see sql/004 and 005. */
 	    "used AS (SELECT c.mailboxes AS n, c.quota_bytes AS b, "
 	    "d.mailboxes AS dn, d.quota_bytes AS db FROM co, "
