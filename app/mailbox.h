@@ -44,8 +44,8 @@ void	pr_mb_password(struct pr_fields *, const struct pr_json *,
 	    const char *local, char *hash, size_t hashlen);
 void	pr_mb_display_name(struct pr_fields *, const struct pr_json *,
 	    char *out, size_t outlen);
-void	pr_mb_integer(struct pr_fields *, const char *name,
-	    const struct pr_json *, int64_t min, int64_t max, char *out,
+void	pr_mb_integer(struct pr_fields *, const struct pr_json *obj,
+	    const char *name, int64_t min, int64_t max, char *out,
 	    size_t outlen);
 void	pr_mb_services(struct pr_fields *, const struct pr_json *,
 	    int allow_suspended, char out[PR_MB_NSERVICES][PR_MB_STATE_LEN]);

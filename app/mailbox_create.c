@@ -87,10 +87,10 @@ pr_mailbox_create(struct pr_api *api)
 	check_address(&f, pr_json_get(body, "address"), n);
 	pr_mb_display_name(&f, pr_json_get(body, "display_name"),
 	    n->display_name, sizeof(n->display_name));
-	pr_mb_integer(&f, "quota_bytes", pr_json_get(body, "quota_bytes"),
-	    1, INT64_MAX, n->quota, sizeof(n->quota));
-	pr_mb_integer(&f, "send_limit_24h", pr_json_get(body,
-	    "send_limit_24h"), 0, 1000000, n->send_limit, sizeof(n->send_limit));
+	pr_mb_integer(&f, body, "quota_bytes", 1, INT64_MAX, n->quota,
+	    sizeof(n->quota));
+	pr_mb_integer(&f, body, "send_limit_24h", 0, 1000000, n->send_limit,
+	    sizeof(n->send_limit));
 	for (i = 0; i < PR_MB_NSERVICES; i++)
 		snprintf(n->service[i], sizeof(n->service[i]), "enabled");
 	pr_mb_services(&f, pr_json_get(body, "services"), 0, n->service);

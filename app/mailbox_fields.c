@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "fields.h"
 #include "mailbox.h"
 #include "password.h"
 #include "validate.h"
@@ -66,19 +67,15 @@ pr_mb_display_name(struct pr_fields *f, const struct pr_json *v, char *out,
 	snprintf(out, outlen, "%s", v->u.string.s);
 }
 
+/* An optional whole number, as text for a query parameter. */
 void
-pr_mb_integer(struct pr_fields *f, const char *name, const struct pr_json *v,
-    int64_t min, int64_t max, char *out, size_t outlen)
+pr_mb_integer(struct pr_fields *f, const struct pr_json *obj,
+    const char *name, int64_t min, int64_t max, char *out, size_t outlen)
 {
-	if (v == NULL)
-		return;
-	if (v->type != PR_JSON_NUMBER || !v->u.number.is_integer ||
-	    v->u.number.integer < min || v->u.number.integer > max) {
-		pr_fields_add(f, name, "must be a whole number from %lld to %lld",
-		    (long long)min, (long long)max);
-		return;
-	}
-	snprintf(out, outlen, "%lld", (long long)v->u.number.integer);
+	int64_t	v;
+
+	if (pr_field_int(f, obj, name, min, max, 0, &v) == PR_FIELD_SET)
+		snprintf(out, outlen, "%lld", (long long)v);
 }
 
 /* New mailboxes' services are enabled or disabled, not suspended. */

@@ -9,21 +9,18 @@
 #include <kore/kore.h>
 #include <kore/http.h>
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
 #include "mailbox.h"
+#include "params.h"
 #include "query.h"
 #include "validate.h"
 
 int	pr_mailbox(struct http_request *);
 int	pr_mailboxes(struct http_request *);
 int	pr_mailbox_restore_route(struct http_request *);
-
-#define LIST_DEFAULT	50
-#define LIST_MAX	1000
 
 #define MAILBOX_FROM	"FROM mailboxes m " MAILBOX_JOINS
 
@@ -106,23 +103,6 @@ pr_mailbox_restore_route(struct http_request *req)
 	return (pr_api_run(req, PR_POST, pr_mailbox_restore));
 }
 
-/* A query parameter into out; answers 400 and returns 0 when malformed. */
-static int
-param(struct pr_api *api, const char *name, char *out, size_t outlen)
-{
-	const char	*qs = api->req->query_string;
-	char		 detail[96];
-
-	out[0] = '\0';
-	if (qs == NULL || pr_query_get(qs, name, out, outlen) != -1)
-		return (1);
-	snprintf(detail, sizeof(detail), "query parameter '%s' is malformed, "
-	    "too long or repeated", name);
-	pr_api_problem(api, HTTP_STATUS_BAD_REQUEST, PR_PROBLEM_BAD_REQUEST,
-	    "Bad request", detail);
-	return (0);
-}
-
 static void
 mailboxes_listed(struct pr_api *api)
 {
@@ -134,47 +114,22 @@ mailboxes_listed(struct pr_api *api)
 static void
 mailboxes_list(struct pr_api *api)
 {
-	char	 limit_s[16], cursor_hex[2 * PR_ADDRESS_MAX + 1];
-	char	 cursor[PR_ADDRESS_MAX + 1], q[PR_ADDRESS_MAX + 1];
-	char	 like[3 * PR_ADDRESS_MAX + 2], domain_in[PR_DOMAIN_MAX * 3];
-	char	 domain[PR_DOMAIN_MAX + 1], status[32], *end;
-	long	 limit = LIST_DEFAULT;
+	struct pr_page	page;
+	char		like[3 * PR_ADDRESS_MAX + 2];
+	char		domain_in[PR_DOMAIN_MAX * 3];
+	char		domain[PR_DOMAIN_MAX + 1], status[32];
 
-	if (!param(api, "limit", limit_s, sizeof(limit_s)) ||
-	    !param(api, "cursor", cursor_hex, sizeof(cursor_hex)) ||
-	    !param(api, "q", q, sizeof(q)) ||
-	    !param(api, "domain", domain_in, sizeof(domain_in)) ||
-	    !param(api, "status", status, sizeof(status)))
+	if (!pr_param_page(api, &page) ||
+	    !pr_param_prefix(api, "q", like, sizeof(like)) ||
+	    !pr_param(api, "domain", domain_in, sizeof(domain_in)) ||
+	    !pr_param(api, "status", status, sizeof(status)))
 		return;
-	if (limit_s[0] != '\0') {
-		limit = strtol(limit_s, &end, 10);
-		if (*end != '\0' || limit < 1 || limit > LIST_MAX) {
-			pr_api_problem(api, HTTP_STATUS_BAD_REQUEST,
-			    PR_PROBLEM_BAD_REQUEST, "Bad request",
-			    "limit must be a whole number from 1 to 1000");
-			return;
-		}
-	}
-	snprintf(limit_s, sizeof(limit_s), "%ld", limit);
-	if (pr_cursor_decode(cursor_hex, cursor, sizeof(cursor)) == -1) {
-		pr_api_problem(api, HTTP_STATUS_BAD_REQUEST,
-		    PR_PROBLEM_BAD_REQUEST, "Bad request",
-		    "cursor is not one this server gave");
-		return;
-	}
 	domain[0] = '\0';
 	if (domain_in[0] != '\0' &&
 	    pr_domain_check(domain_in, domain, sizeof(domain)) != NULL) {
 		pr_api_problem(api, HTTP_STATUS_BAD_REQUEST,
 		    PR_PROBLEM_BAD_REQUEST, "Bad request",
 		    "domain is not a domain name");
-		return;
-	}
-	for (end = q; *end != '\0'; end++)
-		*end = (char)tolower((unsigned char)*end);
-	if (pr_like_prefix(q, like, sizeof(like)) == -1) {
-		pr_api_problem(api, HTTP_STATUS_BAD_REQUEST,
-		    PR_PROBLEM_BAD_REQUEST, "Bad request", "q is too long");
 		return;
 	}
 
@@ -196,8 +151,8 @@ mailboxes_list(struct pr_api *api)
 	    "count(*) FROM page) > $8::int THEN (SELECT encode(convert_to("
 	    "address, 'UTF8'), 'hex') FROM page ORDER BY address OFFSET "
 	    "$8::int - 1 LIMIT 1) END)",
-	    8, staff(api), api->actor.company, pr_actor_domains(&api->actor), cursor,
-	    like, domain, status, limit_s);
+	    8, staff(api), api->actor.company, pr_actor_domains(&api->actor),
+	    page.after, like, domain, status, page.limit);
 }
 
 int

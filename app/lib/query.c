@@ -14,16 +14,18 @@ hexval(int c)
 	return (-1);
 }
 
-/* Decode [p, end) into out; -1 when malformed. */
-static int
-decode(const char *p, const char *end, char *out, size_t outlen)
+int
+pr_percent_decode(const char *p, const char *end, int plus_is_space,
+    char *out, size_t outlen)
 {
 	size_t	n = 0;
 	int	c, hi, lo;
 
+	if (outlen == 0)
+		return (-1);
 	for (; p < end; p++) {
 		c = (unsigned char)*p;
-		if (c == '+')
+		if (c == '+' && plus_is_space)
 			c = ' ';
 		else if (c == '%') {
 			if (end - p < 3 || (hi = hexval(p[1])) < 0 ||
@@ -60,8 +62,8 @@ pr_query_get(const char *qs, const char *name, char *out, size_t outlen)
 			return (-1);
 		if (eq == NULL)
 			continue;
-		if (decode(eq + 1, amp ? amp : eq + 1 + strlen(eq + 1), out,
-		    outlen) == -1)
+		if (pr_percent_decode(eq + 1, amp ? amp : eq + 1 +
+		    strlen(eq + 1), 1, out, outlen) == -1)
 			return (-1);
 	}
 	return (found);

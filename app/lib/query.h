@@ -7,6 +7,14 @@
 #include <stddef.h>
 
 /*
+ * Percent-decode [p, end) into out ('+' is a space in query strings, not
+ * in paths).  Returns 0, or -1 when malformed (a bad escape, a control
+ * character or NUL) or too long for out.
+ */
+int	pr_percent_decode(const char *p, const char *end, int plus_is_space,
+	    char *out, size_t outlen);
+
+/*
  * Find name in a raw query string ("a=1&b=x%20y") and percent-decode its
  * value into out.  Returns 1 found, 0 absent, -1 when the value is
  * malformed (a bad escape, a control character, NUL, or too long).
