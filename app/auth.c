@@ -192,6 +192,9 @@ auth_loaded(struct pr_api *api)
 		e->company_id = strtoll(pr_api_value(api, 0, 2), NULL, 10);
 		e->usable = pr_api_value(api, 0, 3)[0] == 't' &&
 		    e->role != PR_ROLE_NONE;
+		/* A scope too long to hold is refused, never cut short. */
+		if (strlen(pr_api_value(api, 0, 4)) >= sizeof(e->domains))
+			e->usable = 0;
 		snprintf(e->domains, sizeof(e->domains), "%s",
 		    pr_api_value(api, 0, 4));
 		/* A domain admin without domains sees none, not all. */
@@ -276,6 +279,11 @@ session_loaded(struct pr_api *api)
 	snprintf(a->company, sizeof(a->company), "%lld",
 	    (long long)a->company_id);
 	snprintf(a->who, sizeof(a->who), "%s", pr_api_value(api, 0, 4));
+	if (strlen(pr_api_value(api, 0, 5)) >= sizeof(a->domains)) {
+		auth_refuse(api, "this account has more domains than a "
+		    "session can hold");
+		return;
+	}
 	snprintf(a->domains, sizeof(a->domains), "%s", pr_api_value(api, 0, 5));
 	if (a->role == PR_ROLE_DOMAIN_ADMIN && a->domains[0] == '\0')
 		snprintf(a->domains, sizeof(a->domains), "{}");

@@ -219,3 +219,26 @@ Test(api_mailboxes, list_refuses_bad_parameters)
 		it_http_free(&r);
 	}
 }
+
+/* A domain scope too long to hold in memory is refused, not cut short. */
+Test(api_mailboxes, oversized_domain_scope_is_refused)
+{
+	struct it_http	 r;
+	const char	*k, *p[1];
+	char		 id[PR_KEY_ID_LEN + 1];
+
+	it_ok(db, "INSERT INTO companies (name, cluster_id) SELECT 'Wide Co', "
+	    "id FROM clusters WHERE name = 'api' ON CONFLICT DO NOTHING",
+	    0, NULL);
+	it_ok(db, "INSERT INTO domains (company_id, name) SELECT c.id, 'w' || "
+	    "n || '.wide.example' FROM companies c, generate_series(1, 200) n "
+	    "WHERE c.name = 'Wide Co' ON CONFLICT DO NOTHING", 0, NULL);
+	k = key("domain_admin", "Wide Co", "w1.wide.example", 0);
+	snprintf(id, sizeof(id), "%s", k + 3);	/* pr_<id>_<secret> */
+	p[0] = id;
+	it_ok(db, "INSERT INTO api_key_domains (company_id, key_id, domain_id) "
+	    "SELECT company_id, $1, id FROM domains WHERE name LIKE "
+	    "'w%.wide.example' AND name <> 'w1.wide.example'", 1, p);
+	cr_assert_eq(get(k, "/api/v1/mailboxes", &r), 401, "%s", r.body.data);
+	it_http_free(&r);
+}
