@@ -122,6 +122,8 @@ int	pr_remote_https(struct http_request *);
 
 /* Authentication (auth.c): fills api->actor, or answers 401. */
 int	pr_auth_begin(struct pr_api *);
+/* Drop a key from this worker's cache: its revocation counts at once. */
+void	pr_auth_forget(const char *key_id);
 int	pr_role_at_least(const struct pr_actor *, enum pr_role);
 const char	*pr_role_name(enum pr_role);
 /* The domain scope as an SQL array parameter, or NULL for no limit. */

@@ -97,6 +97,15 @@ cache_slot(const char *key_id)
 	return (&key_cache[h & (KEY_CACHE_SIZE - 1)]);
 }
 
+void
+pr_auth_forget(const char *key_id)
+{
+	struct key_entry	*e = cache_slot(key_id);
+
+	if (strcmp(e->key_id, key_id) == 0)
+		memset(e, 0, sizeof(*e));
+}
+
 /* The key this request presents, parsed; 0 when absent or malformed. */
 static int
 presented_key(struct pr_api *api, struct pr_apikey *key)

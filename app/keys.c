@@ -1,0 +1,415 @@
+/*
+ * /api/v1/keys: API keys over HTTP.  A key is shown once, in the answer
+ * that creates it; lists never carry its secret or hash, and neither
+ * does the audit log.  A revocation reaches other workers when their
+ * cache entry expires (auth.c, 10 s); the revoking worker forgets the
+ * key at once.
+ */
+#include <kore/kore.h>
+#include <kore/http.h>
+
+#include <openssl/crypto.h>
+
+#include <string.h>
+
+#include "api.h"
+#include "fields.h"
+#include "params.h"
+#include "path.h"
+#include "sbuf.h"
+#include "validate.h"
+
+int	pr_keys(struct http_request *);
+int	pr_key(struct http_request *);
+
+#define SEG_KEY		3	/* /api/v1/keys/<id> */
+#define KEY_DOMAINS_MAX	64
+#define KEY_NAME_MAX	200
+
+/* A key as the API shows it; the row is k. */
+#define KEY_JSON							\
+	"json_build_object('key_id', k.key_id, 'name', k.name, "	\
+	"'role', k.role, 'company_id', k.company_id, 'domains', "	\
+	"coalesce((SELECT json_agg(d.name ORDER BY d.name) FROM "	\
+	"api_key_domains kd JOIN domains d ON d.company_id = "		\
+	"kd.company_id AND d.id = kd.domain_id WHERE kd.company_id = "	\
+	"k.company_id AND kd.key_id = k.key_id), '[]'), "		\
+	"'created_by', k.created_by, 'created_at', k.created_at, "	\
+	"'last_used_at', k.last_used_at, 'revoked_at', k.revoked_at)"
+
+struct knew {
+	struct pr_apikey	 key;
+	const char		*role;
+	char			 name[KEY_NAME_MAX + 1];
+	char			 company[24];	/* "": provider staff */
+	struct sbuf		 domains;	/* "{a,b}" */
+	int			 ndomains;
+};
+
+static void	create_done(struct pr_api *);
+
+static int
+forbidden(struct pr_api *api, const char *detail)
+{
+	pr_api_problem(api, HTTP_STATUS_FORBIDDEN, PR_PROBLEM_FORBIDDEN,
+	    "Forbidden", detail);
+	return (0);
+}
+
+static int
+provider_role(const char *role)
+{
+	return (!strcmp(role, "operator") || !strcmp(role, "support"));
+}
+
+static void
+keys_listed(struct pr_api *api)
+{
+	const char	*json = pr_api_value(api, 0, 0);
+
+	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
+}
+
+/* company: a company's id, as text; "" when absent. */
+static int
+company_param(struct pr_api *api, char *out, size_t outlen)
+{
+	size_t	len;
+
+	if (!pr_param(api, "company", out, outlen))
+		return (0);
+	len = strlen(out);
+	if (len == 0 || (len <= 18 && strspn(out, "0123456789") == len))
+		return (1);
+	pr_api_problem(api, HTTP_STATUS_BAD_REQUEST, PR_PROBLEM_BAD_REQUEST,
+	    "Bad request", "company must be a company's id, a whole number");
+	return (0);
+}
+
+/* Domain admins manage mailboxes, not keys: they list none. */
+static void
+keys_list(struct pr_api *api)
+{
+	struct pr_page	page;
+	char		company[24];
+
+	if (api->actor.role == PR_ROLE_DOMAIN_ADMIN) {
+		forbidden(api, "this role cannot list keys");
+		return;
+	}
+	if (!pr_param_page(api, &page) ||
+	    !company_param(api, company, sizeof(company)))
+		return;
+	pr_api_query(api, keys_listed,
+	    "WITH page AS (SELECT k.key_id, " KEY_JSON " AS j FROM api_keys k "
+	    "WHERE ($1::bigint = 0 OR k.company_id = $1) "
+	    "AND ($2 = '' OR k.key_id > $2) "
+	    "AND ($3::bigint IS NULL OR k.company_id = $3) "
+	    "ORDER BY k.key_id LIMIT $4::int + 1) "
+	    "SELECT json_build_object('items', coalesce((SELECT json_agg(j "
+	    "ORDER BY key_id) FROM (SELECT * FROM page ORDER BY key_id "
+	    "LIMIT $4::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "
+	    "count(*) FROM page) > $4::int THEN (SELECT encode(convert_to("
+	    "key_id, 'UTF8'), 'hex') FROM page ORDER BY key_id OFFSET "
+	    "$4::int - 1 LIMIT 1) END)",
+	    4, api->actor.company, page.after,
+	    company[0] != '\0' ? company : NULL, page.limit);
+}
+
+/* Operators make any key; company admins their company's, below staff. */
+static int
+may_create(struct pr_api *api, const char *role)
+{
+	if (api->actor.role == PR_ROLE_OPERATOR)
+		return (1);
+	if (api->actor.role != PR_ROLE_COMPANY_ADMIN)
+		return (forbidden(api, "this role cannot create keys"));
+	if (provider_role(role))
+		return (forbidden(api, "a company admin cannot create "
+		    "provider staff keys"));
+	return (1);
+}
+
+static void
+check_company(struct pr_api *api, struct pr_fields *f,
+    const struct pr_json *body, struct knew *n)
+{
+	int64_t	id;
+
+	if (api->actor.company_id != 0) {
+		if (pr_json_get(body, "company_id") != NULL)
+			pr_fields_add(f, "company_id", "only provider staff "
+			    "choose the company: this key creates keys in its "
+			    "own");
+		snprintf(n->company, sizeof(n->company), "%s",
+		    api->actor.company);
+		return;
+	}
+	switch (pr_field_int(f, body, "company_id", 1, INT64_MAX, 1, &id)) {
+	case PR_FIELD_SET:
+		if (n->role != NULL && provider_role(n->role))
+			pr_fields_add(f, "company_id", "a %s key has no "
+			    "company", n->role);
+		else
+			snprintf(n->company, sizeof(n->company), "%lld",
+			    (long long)id);
+		break;
+	case PR_FIELD_ABSENT:
+	case PR_FIELD_NULL:
+		if (n->role != NULL && !provider_role(n->role))
+			pr_fields_add(f, "company_id", "required for a %s key",
+			    n->role);
+		break;
+	}
+}
+
+static void
+check_name(struct pr_fields *f, const struct pr_json *body, struct knew *n)
+{
+	const struct pr_json	*v = pr_json_get(body, "name");
+
+	if (v == NULL)
+		return;
+	if (v->type != PR_JSON_STRING || v->u.string.len > KEY_NAME_MAX ||
+	    strlen(v->u.string.s) != v->u.string.len)
+		pr_fields_add(f, "name", "a string of at most %d octets",
+		    KEY_NAME_MAX);
+	else
+		snprintf(n->name, sizeof(n->name), "%s", v->u.string.s);
+}
+
+/* Domain names, normalised, as an SQL array: only for domain_admin. */
+static void
+check_domains(struct pr_fields *f, const struct pr_json *body,
+    struct knew *n)
+{
+	const struct pr_json	*v = pr_json_get(body, "domains"), *d;
+	char			 fqdn[PR_DOMAIN_MAX + 1];
+	const char		*why;
+	int			 wanted;
+
+	wanted = n->role != NULL && !strcmp(n->role, "domain_admin");
+	if (n->role == NULL)
+		return;
+	if (!wanted) {
+		if (v != NULL)
+			pr_fields_add(f, "domains", "only domain_admin keys "
+			    "have domains");
+		return;
+	}
+	if (v == NULL || v->type != PR_JSON_ARRAY || v->u.children.count == 0 ||
+	    v->u.children.count > KEY_DOMAINS_MAX) {
+		pr_fields_add(f, "domains", "required: an array of 1 to %d "
+		    "domain names", KEY_DOMAINS_MAX);
+		return;
+	}
+	sbuf_puts(&n->domains, "{");
+	for (d = v->u.children.first; d != NULL; d = d->next) {
+		if (d->type != PR_JSON_STRING) {
+			pr_fields_add(f, "domains", "each a domain name");
+			return;
+		}
+		if ((why = pr_domain_check(d->u.string.s, fqdn,
+		    sizeof(fqdn))) != NULL) {
+			pr_fields_add(f, "domains", "'%s': %s",
+			    d->u.string.s, why);
+			return;
+		}
+		/* A-labels are letters, digits, '-' and '.': no quoting. */
+		sbuf_printf(&n->domains, "%s%s", n->ndomains++ ? "," : "",
+		    fqdn);
+	}
+	sbuf_puts(&n->domains, "}");
+}
+
+static void
+knew_free(struct knew *n)
+{
+	sbuf_free(&n->domains);
+	OPENSSL_cleanse(&n->key, sizeof(n->key));
+}
+
+static void
+keys_create(struct pr_api *api)
+{
+	static const char *const known[] = { "role", "name", "domains",
+	    "company_id", NULL };
+	static const char *const roles[] = { "operator", "support",
+	    "company_admin", "company_viewer", "domain_admin", NULL };
+	const struct pr_json	*body;
+	struct pr_fields	 f;
+	struct knew		 n;
+	char			 remote[64];
+
+	if (api->actor.role != PR_ROLE_OPERATOR &&
+	    api->actor.role != PR_ROLE_COMPANY_ADMIN) {
+		forbidden(api, "this role cannot create keys");
+		return;
+	}
+	if ((body = pr_api_body(api)) == NULL)
+		return;
+	memset(&n, 0, sizeof(n));
+	sbuf_init(&n.domains);
+	pr_fields_init(&f);
+	pr_fields_known(&f, body, known);
+	if (pr_field_oneof(&f, body, "role", roles, 0, &n.role) ==
+	    PR_FIELD_ABSENT)
+		pr_fields_add(&f, "role", "required, one of operator, support, "
+		    "company_admin, company_viewer, domain_admin");
+	if (n.role != NULL && !may_create(api, n.role)) {
+		pr_fields_answer(api, &f);
+		knew_free(&n);
+		return;
+	}
+	check_company(api, &f, body, &n);
+	check_name(&f, body, &n);
+	check_domains(&f, body, &n);
+	if (pr_fields_answer(api, &f) || pr_apikey_new(&n.key) == -1) {
+		knew_free(&n);
+		return;
+	}
+
+	/*
+	 * The key, its domains (all of them the company's, live) and its
+	 * audit entry: one statement.  Only the secret's hash goes in.
+	 */
+	pr_remote_addr(api->req, remote, sizeof(remote));
+	pr_api_query(api, create_done,
+	    "WITH co AS (SELECT id FROM companies WHERE id = $2::bigint), "
+	    "dn AS (SELECT d.id, d.name FROM domains d WHERE d.company_id = "
+	    "$2::bigint AND d.name = ANY($5::text[]) AND d.deleted_at IS "
+	    "NULL), "
+	    "ok AS (SELECT ($2::bigint IS NULL OR EXISTS (SELECT 1 FROM co)) "
+	    "AS company_ok, (SELECT count(*) FROM dn) = (SELECT count("
+	    "DISTINCT x) FROM unnest(coalesce($5::text[], '{}')) x) AS "
+	    "domains_ok), "
+	    "k AS (INSERT INTO api_keys (key_id, company_id, role, "
+	    "secret_hash, name, created_by) SELECT $1, $2::bigint, $3, $4, "
+	    "$6, $7 FROM ok WHERE company_ok AND domains_ok RETURNING *), "
+	    "kd AS (INSERT INTO api_key_domains (company_id, key_id, "
+	    "domain_id) SELECT k.company_id, k.key_id, dn.id FROM k, dn), "
+	    "j AS (SELECT k.company_id, k.key_id, json_build_object("
+	    "'key_id', k.key_id, 'name', k.name, 'role', k.role, "
+	    "'company_id', k.company_id, 'domains', coalesce((SELECT "
+	    "json_agg(name ORDER BY name) FROM dn), '[]'), 'created_by', "
+	    "k.created_by, 'created_at', k.created_at, 'last_used_at', "
+	    "k.last_used_at, 'revoked_at', k.revoked_at) AS doc FROM k), "
+	    "a AS (INSERT INTO audit_log (company_id, actor, actor_key_id, "
+	    "actor_admin_id, remote_addr, action, object_type, object_id, "
+	    "after) SELECT company_id, $7, nullif($8, ''), nullif($10, "
+	    "'')::bigint, nullif($9, '')::inet, 'key.create', 'api_key', "
+	    "key_id, doc::jsonb FROM j) "
+	    "SELECT (SELECT doc FROM j), company_ok, domains_ok FROM ok",
+	    10, n.key.id, n.company[0] != '\0' ? n.company : NULL, n.role,
+	    n.key.hash, n.ndomains > 0 ? n.domains.data : NULL, n.name,
+	    api->actor.who, api->actor.key_id, remote, api->actor.admin_id);
+
+	/* The full key waits for the answer; nothing else keeps it. */
+	api->data = kore_strdup(n.key.full);
+	knew_free(&n);
+}
+
+static void
+create_done(struct pr_api *api)
+{
+	struct pr_fields	 f;
+	struct sbuf		 out;
+	const char		*doc;
+	char			*full = api->data;
+	char			 location[64];
+
+	if (pr_api_rows(api) != 1)
+		return;
+	pr_fields_init(&f);
+	if (pr_api_value(api, 0, 1)[0] != 't')
+		pr_fields_add(&f, "company_id", "no such company");
+	else if (pr_api_value(api, 0, 2)[0] != 't')
+		pr_fields_add(&f, "domains", "the company has no such domain");
+	if (pr_fields_answer(api, &f))
+		return;
+
+	/* The document, with the key added: shown this once. */
+	doc = pr_api_value(api, 0, 0);
+	sbuf_init(&out);
+	sbuf_append(&out, doc, strlen(doc) - 1);
+	sbuf_puts(&out, ", \"key\" : ");
+	sbuf_json_str(&out, full);
+	sbuf_puts(&out, "}");
+	snprintf(location, sizeof(location), "/api/v1/keys/%.*s",
+	    PR_KEY_ID_LEN, full + 3);
+	http_response_header(api->req, "location", location);
+	pr_api_json(api, HTTP_STATUS_CREATED, out.data, out.len);
+	OPENSSL_cleanse(out.data, out.len);
+	sbuf_free(&out);
+	OPENSSL_cleanse(full, strlen(full));
+}
+
+static void
+revoke_done(struct pr_api *api)
+{
+	if (pr_api_rows(api) != 1)
+		return;
+	if (pr_api_value(api, 0, 0)[0] == '0') {
+		pr_api_problem(api, HTTP_STATUS_NOT_FOUND, PR_PROBLEM_NOT_FOUND,
+		    "Not found", "no such key");
+		return;
+	}
+	if (pr_api_value(api, 0, 1)[0] == '0') {
+		forbidden(api, "this role can revoke only its own key");
+		return;
+	}
+	pr_auth_forget(api->data);
+	pr_api_empty(api, HTTP_STATUS_NO_CONTENT);
+}
+
+/*
+ * Operators revoke any key, company admins their company's, anyone its
+ * own.  Another company's key is not found; revoking twice is no error.
+ */
+static void
+key_revoke(struct pr_api *api)
+{
+	char	id[PR_KEY_ID_LEN + 1], remote[64];
+	int	admin;
+
+	if (pr_path_segment(api->req->path, SEG_KEY, id, sizeof(id)) != 1) {
+		pr_api_problem(api, HTTP_STATUS_NOT_FOUND, PR_PROBLEM_NOT_FOUND,
+		    "Not found", "no such key");
+		return;
+	}
+	admin = api->actor.role == PR_ROLE_OPERATOR ||
+	    api->actor.role == PR_ROLE_COMPANY_ADMIN;
+	api->data = kore_strdup(id);
+	pr_remote_addr(api->req, remote, sizeof(remote));
+	pr_api_query(api, revoke_done,
+	    "WITH k AS (SELECT * FROM api_keys k WHERE k.key_id = $2 AND "
+	    "($1::bigint = 0 OR k.company_id = $1) FOR UPDATE), "
+	    "may AS (SELECT k.key_id FROM k WHERE $3::bool OR k.key_id = $4), "
+	    "u AS (UPDATE api_keys x SET revoked_at = now() FROM may WHERE "
+	    "x.key_id = may.key_id AND x.revoked_at IS NULL RETURNING "
+	    "x.key_id, x.revoked_at), "
+	    "a AS (INSERT INTO audit_log (company_id, actor, actor_key_id, "
+	    "actor_admin_id, remote_addr, action, object_type, object_id, "
+	    "before, after) SELECT k.company_id, $5, nullif($6, ''), "
+	    "nullif($8, '')::bigint, nullif($7, '')::inet, 'key.revoke', "
+	    "'api_key', k.key_id, " KEY_JSON "::jsonb, " KEY_JSON "::jsonb || "
+	    "jsonb_build_object('revoked_at', u.revoked_at) FROM k JOIN u ON "
+	    "u.key_id = k.key_id) "
+	    "SELECT (SELECT count(*) FROM k), (SELECT count(*) FROM may)",
+	    8, api->actor.company, id, admin ? "true" : "false",
+	    api->actor.key_id, api->actor.who, api->actor.key_id, remote,
+	    api->actor.admin_id);
+}
+
+int
+pr_keys(struct http_request *req)
+{
+	return (pr_api_run(req, PR_GET | PR_POST,
+	    req->method == HTTP_METHOD_POST ? keys_create : keys_list));
+}
+
+int
+pr_key(struct http_request *req)
+{
+	return (pr_api_run(req, PR_DELETE, key_revoke));
+}
