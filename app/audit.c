@@ -7,11 +7,11 @@
 #include <kore/kore.h>
 #include <kore/http.h>
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
 #include "params.h"
+#include "validate.h"
 
 int	pr_audit(struct http_request *);
 
@@ -36,67 +36,13 @@ bad(struct pr_api *api, const char *detail)
 }
 
 static int
-digits(const char *s, int n)
-{
-	int	i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return (-1);
-	}
-	return (atoi(s));	/* stops at the next non-digit */
-}
-
-static int
-days_in(int y, int m)
-{
-	static const int	days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
-				    31, 30, 31 };
-
-	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
-		return (29);
-	return (days[m - 1]);
-}
-
-/*
- * RFC 3339 date-time: YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM), with
- * every field in range, so that PostgreSQL's cast cannot fail.
- */
-static int
-rfc3339(const char *s)
-{
-	int	y, mo, d, h, mi, sec;
-
-	if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' ||
-	    (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
-		return (0);
-	if ((y = digits(s, 4)) < 1 || (mo = digits(s + 5, 2)) < 1 || mo > 12 ||
-	    (d = digits(s + 8, 2)) < 1 || d > days_in(y, mo) ||
-	    (h = digits(s + 11, 2)) < 0 || h > 23 ||
-	    (mi = digits(s + 14, 2)) < 0 || mi > 59 ||
-	    (sec = digits(s + 17, 2)) < 0 || sec > 59)
-		return (0);
-	s += 19;
-	if (*s == '.') {
-		if (strspn(++s, "0123456789") == 0)
-			return (0);
-		s += strspn(s, "0123456789");
-	}
-	if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
-		return (1);
-	return ((*s == '+' || *s == '-') && strlen(s) == 6 && s[3] == ':' &&
-	    (h = digits(s + 1, 2)) >= 0 && h <= 23 &&
-	    (mi = digits(s + 4, 2)) >= 0 && mi <= 59);
-}
-
-static int
 time_param(struct pr_api *api, const char *name, char *out, size_t outlen)
 {
 	char	detail[96];
 
 	if (!pr_param(api, name, out, outlen))
 		return (0);
-	if (out[0] == '\0' || rfc3339(out))
+	if (out[0] == '\0' || pr_time_check(out))
 		return (1);
 	snprintf(detail, sizeof(detail), "%s must be an RFC 3339 time, such "
 	    "as 2026-11-22T18:00:00Z", name);

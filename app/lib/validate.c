@@ -399,3 +399,58 @@ lower(char *s)
 			*s = (char)(*s - 'A' + 'a');
 	}
 }
+
+/* RFC 3339 date-times (pr_time_check). */
+static int
+time_digits(const char *s, int n)
+{
+	int	i, v = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return (-1);
+		v = v * 10 + (s[i] - '0');
+	}
+	return (v);
+}
+
+static int
+days_in(int y, int m)
+{
+	static const int	days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
+				    31, 30, 31 };
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return (29);
+	return (days[m - 1]);
+}
+
+int
+pr_time_check(const char *s)
+{
+	int	y, mo, d, h, mi, sec;
+
+	if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
+		return (0);
+	y = time_digits(s, 4);
+	mo = time_digits(s + 5, 2);
+	d = time_digits(s + 8, 2);
+	h = time_digits(s + 11, 2);
+	mi = time_digits(s + 14, 2);
+	sec = time_digits(s + 17, 2);
+	if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in(y, mo) ||
+	    h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59)
+		return (0);
+	s += 19;
+	if (*s == '.') {
+		if (strspn(++s, "0123456789") == 0)
+			return (0);
+		s += strspn(s, "0123456789");
+	}
+	if ((*s == 'Z' || *s == 'z') && s[1] == '\0')
+		return (1);
+	return ((*s == '+' || *s == '-') && strlen(s) == 6 && s[3] == ':' &&
+	    (h = time_digits(s + 1, 2)) >= 0 && h <= 23 &&
+	    (mi = time_digits(s + 4, 2)) >= 0 && mi <= 59);
+}

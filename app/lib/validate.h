@@ -31,4 +31,11 @@ const char	*pr_domain_check(const char *in, char *out, size_t outlen);
 const char	*pr_local_check(const char *in, char *out, size_t outlen);
 const char	*pr_address_check(const char *in, char *out, size_t outlen);
 
+/*
+ * An RFC 3339 date-time, YYYY-MM-DDTHH:MM:SS[.frac](Z|+HH:MM|-HH:MM),
+ * with every field in range (the day within its month), so that
+ * PostgreSQL's cast of it cannot fail.  Returns 1 when it is one, else 0.
+ */
+int	pr_time_check(const char *);
+
 #endif

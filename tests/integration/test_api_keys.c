@@ -76,7 +76,8 @@ create(const char *k, const char *body, long want)
 		full = strndup(p, strcspn(p, "\""));
 		cr_assert_eq(strlen(full), PR_KEY_MAX - 1, "%s", full);
 		cr_assert(strncmp(r.location, "/api/v1/keys/", 13) == 0);
-		cr_assert(strncmp(r.location + 13, full + 3, PR_KEY_ID_LEN) == 0);
+		cr_assert(strncmp(r.location + 13, full + 3,
+		    PR_KEY_ID_LEN) == 0);
 	}
 	it_http_free(&r);
 	return (full);

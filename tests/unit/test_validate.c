@@ -322,3 +322,25 @@ Test(address, small_buffer)
 	cr_assert_null(pr_address_check("a@b.com", out, 8));
 	cr_assert_str_eq(out, "a@b.com");
 }
+
+Test(time, rfc3339)
+{
+	static const char *const good[] = { "2026-11-22T18:00:00Z",
+	    "2026-11-22t18:00:00z", "2024-02-29T00:00:00Z",
+	    "2026-11-22T18:00:00.123456+05:30", "2000-02-29T23:59:59-00:00" };
+	static const char *const bad[] = { "", "yesterday",
+	    "2026-11-22", "2026-11-22 18:00:00Z", "2026-11-22T18:00:00",
+	    "2026-13-01T00:00:00Z", "2026-00-01T00:00:00Z",
+	    "2025-02-29T00:00:00Z", "1900-02-29T00:00:00Z",
+	    "2026-04-31T00:00:00Z", "2026-11-22T24:00:00Z",
+	    "2026-11-22T18:60:00Z", "2026-11-22T18:00:60Z",
+	    "2026-11-22T18:00:00.Z", "2026-11-22T18:00:00+0530",
+	    "2026-11-22T18:00:00+24:00", "2026-11-22T18:00:00Zx",
+	    "0000-01-01T00:00:00Z", "+2026-11-22T18:00:00Z" };
+	size_t	i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		cr_expect_eq(pr_time_check(good[i]), 1, "%s", good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_expect_eq(pr_time_check(bad[i]), 0, "%s", bad[i]);
+}
