@@ -1,7 +1,8 @@
 /*
  * The company as the API shows it, shared by the company handlers.
  * PostgreSQL writes the JSON: the row is c, with its cluster cl
- * (COMPANY_FROM).  Null limits stay in the answer: null is unlimited.
+ * (COMPANY_FROM).  Nulls are left out, as for domains: a limit that is
+ * absent is no limit.
  */
 #ifndef PR_COMPANY_H
 #define PR_COMPANY_H
@@ -9,13 +10,14 @@
 #include "api.h"
 
 #define COMPANY_JSON							\
-	"json_build_object('id', c.id, 'name', c.name, "		\
+	"json_strip_nulls(json_build_object('id', c.id, "		\
+	"'name', c.name, "						\
 	"'status', c.status, 'cluster', cl.name, "			\
 	"'time_zone', c.time_zone, 'max_domains', c.max_domains, "	\
 	"'max_mailboxes', c.max_mailboxes, "				\
 	"'max_storage_bytes', c.max_storage_bytes, "			\
 	"'default_quota_bytes', c.default_quota_bytes, "		\
-	"'created_at', c.created_at, 'updated_at', c.updated_at)"
+	"'created_at', c.created_at, 'updated_at', c.updated_at))"
 
 #define COMPANY_FROM							\
 	"FROM companies c JOIN clusters cl ON cl.id = c.cluster_id "

@@ -22,8 +22,8 @@ int	pr_company_contacts(struct http_request *);
 #define CONTACTS_MAX	50
 
 #define CONTACT_JSON							\
-	"json_build_object('kind', k.kind, 'name', k.name, "		\
-	"'email', k.email, 'phone', k.phone)"
+	"json_strip_nulls(json_build_object('kind', k.kind, "		\
+	"'name', k.name, 'email', k.email, 'phone', k.phone))"
 
 /* The company's contacts in the order they were given, as JSON. */
 #define CONTACT_LIST(from)						\
