@@ -4,6 +4,8 @@
  * (a) another company's admin (session), (b) another company's key,
  * (c) a domain admin of another domain, (d) a viewer trying to write and
  * (e) no credentials, is refused, and the database does not change.
+ * The victim company itself is the one object that its own domain admin
+ * may read (own_company).
  */
 #include <criterion/criterion.h>
 
@@ -37,6 +39,9 @@ fixture(void)
 	it_ok(db, "INSERT INTO companies (name, cluster_id) SELECT n, id FROM "
 	    "clusters, unnest(ARRAY['Iso Victim', 'Iso Attacker']) n WHERE "
 	    "name = 'iso'", 0, NULL);
+	it_ok(db, "INSERT INTO contacts (company_id, kind, name, email) "
+	    "SELECT id, 'abuse', 'Victim Abuse', 'abuse@v1.iso.example' FROM "
+	    "companies WHERE name = 'Iso Victim'", 0, NULL);
 	it_ok(db, "INSERT INTO domains (company_id, name) SELECT c.id, d FROM "
 	    "companies c, unnest(ARRAY['v1.iso.example', 'v2.iso.example']) d "
 	    "WHERE c.name = 'Iso Victim' UNION ALL SELECT id, 'a.iso.example' "
@@ -186,13 +191,37 @@ struct actor {
 	char		 hdr[400];
 	int		 writes_only;
 	int		 none;
+	int		 victim;	/* of the victim company */
 };
 
 static int	cases;
 
+/*
+ * The victim company itself, read by one of its own people: theirs to
+ * see, not an intrusion.
+ */
+static int
+own_company(const struct actor *a, const char *method, const char *tmpl)
+{
+	return (a->victim && strcmp(method, "GET") == 0 &&
+	    strcmp(tmpl, "/api/v1/companies/{id}") == 0);
+}
+
+/*
+ * Another company's admin may read companies and replace contacts, only
+ * not this one's: it must be not found, exactly like a missing one.
+ */
+static int
+other_company(const struct actor *a, const char *method, const char *tmpl)
+{
+	return (!a->victim && (strcmp(method, "GET") == 0 ||
+	    strcmp(method, "PUT") == 0) &&
+	    strncmp(tmpl, "/api/v1/companies/{id}", 22) == 0);
+}
+
 static void
 try(struct actor *a, const char *method, const char *path, const char *body,
-    int is_list)
+    int is_list, const char *tmpl)
 {
 	struct it_http	 r;
 	struct sbuf	 url;
@@ -216,11 +245,19 @@ try(struct actor *a, const char *method, const char *path, const char *body,
 	else if (a->writes_only)
 		cr_expect_eq(r.status, 403, "%s %s %s: %ld %s", a->label,
 		    method, path, r.status, r.body.data);
+	else if (own_company(a, method, tmpl))
+		cr_expect_eq(r.status, 200, "%s %s %s: %ld %s", a->label,
+		    method, path, r.status, r.body.data);
+	else if (other_company(a, method, tmpl))
+		cr_expect_eq(r.status, 404, "%s %s %s: %ld %s", a->label,
+		    method, path, r.status, r.body.data);
 	else if (is_list)	/* a list, or a refusal (403), without them */
 		cr_expect((r.status == 200 || r.status == 403) &&
 		    strstr(r.body.data, "v1.iso.example") == NULL &&
-		    strstr(r.body.data, VICTIM_KEY) == NULL, "%s %s %s: %ld %s",
-		    a->label, method, path, r.status, r.body.data);
+		    strstr(r.body.data, VICTIM_KEY) == NULL && (a->victim ||
+		    strstr(r.body.data, "Iso Victim") == NULL),
+		    "%s %s %s: %ld %s", a->label, method, path, r.status,
+		    r.body.data);
 	else
 		cr_expect(r.status == 404 || r.status == 403 ||
 		    r.status == 422, "%s %s %s: %ld %s", a->label, method, path,
@@ -239,7 +276,10 @@ walk_operation(struct actor *actors, size_t nactors, const char *path,
 	struct sbuf		 p, body;
 	size_t			 i;
 	int			 is_list;
+	char			*victim_id;
 
+	victim_id = it_value(db, "SELECT id::text FROM companies WHERE name = "
+	    "'Iso Victim'", 0, NULL);
 	sbuf_init(&p);
 	sbuf_init(&body);
 	sbuf_puts(&p, path);
@@ -247,6 +287,7 @@ walk_operation(struct actor *actors, size_t nactors, const char *path,
 	substitute(&p, "{domain}", "v1.iso.example");
 	substitute(&p, "{alias}", "va.iso.example");
 	substitute(&p, "{key_id}", VICTIM_KEY);
+	substitute(&p, "{id}", victim_id);
 	ex = pr_json_get(pr_json_get(pr_json_get(pr_json_get(op,
 	    "requestBody"), "content"), "application/json"), "example");
 	if (ex != NULL) {
@@ -258,9 +299,11 @@ walk_operation(struct actor *actors, size_t nactors, const char *path,
 	is_list = strcmp(method, "GET") == 0 && strchr(path, '{') == NULL;
 	for (i = 0; i < nactors; i++)
 		try(&actors[i], method, p.data, ex != NULL ||
-		    strcmp(method, "POST") == 0 ? body.data : NULL, is_list);
+		    strcmp(method, "POST") == 0 ? body.data : NULL, is_list,
+		    path);
 	sbuf_free(&p);
 	sbuf_free(&body);
+	free(victim_id);
 }
 
 Test(isolation, every_endpoint_every_role, .timeout = 300)
@@ -286,10 +329,12 @@ Test(isolation, every_endpoint_every_role, .timeout = 300)
 	key("company_admin", "Iso Attacker", NULL, actors[1].hdr,
 	    sizeof(actors[1].hdr));
 	actors[2].label = "(c) domain admin of another domain";
+	actors[2].victim = 1;
 	key("domain_admin", "Iso Victim", "v2.iso.example", actors[2].hdr,
 	    sizeof(actors[2].hdr));
 	actors[3].label = "(d) viewer writing";
 	actors[3].writes_only = 1;
+	actors[3].victim = 1;
 	key("company_viewer", "Iso Victim", NULL, actors[3].hdr,
 	    sizeof(actors[3].hdr));
 	actors[4].label = "(e) no credentials";
