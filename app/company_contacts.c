@@ -210,19 +210,20 @@ contacts_put(struct pr_api *api)
 	}
 
 	/*
-	 * The statement's parts share one snapshot: the list before is read
-	 * from the table, the list after from what the insert returns.
+	 * The statement's parts share one snapshot, taken before the lock
+	 * was granted: the old list is deleted by a function that reads
+	 * after the lock (sql/007_contacts_take.sql), and before the insert,
+	 * which needs its row; the list after is what the insert returns.
 	 */
 	pr_remote_addr(api->req, remote, sizeof(remote));
 	pr_api_query(api, contacts_done,
 	    "WITH c AS (SELECT c.id FROM companies c WHERE c.id = $2 AND "
 	    COMPANY_SCOPE "FOR UPDATE), "
-	    "old AS (SELECT " CONTACT_LIST("contacts k, c WHERE "
-	    "k.company_id = c.id") " AS doc), "
-	    "del AS (DELETE FROM contacts k USING c WHERE k.company_id = c.id), "
+	    "old AS (SELECT " CONTACT_LIST("c, pr_company_contacts_take(c.id) "
+	    "k") " AS doc), "
 	    "ins AS (INSERT INTO contacts (company_id, kind, name, email, "
 	    "phone) SELECT c.id, e.v->>'kind', e.v->>'name', e.v->>'email', "
-	    "e.v->>'phone' FROM c, jsonb_array_elements($3::jsonb) WITH "
+	    "e.v->>'phone' FROM c, old, jsonb_array_elements($3::jsonb) WITH "
 	    "ORDINALITY e(v, n) ORDER BY e.n RETURNING *), "
 	    "new AS (SELECT " CONTACT_LIST("ins k") " AS doc), "
 	    "a AS (INSERT INTO audit_log (company_id, actor, actor_key_id, "

@@ -5,9 +5,11 @@
  */
 #include <criterion/criterion.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "itest.h"
 
@@ -367,4 +369,73 @@ Test(api_companies, contacts_replace_all_or_nothing)
 	    (const char *const *)&one), 1);
 	free(one);
 	free(two);
+}
+
+struct racer {
+	const char	*key;
+	const char	*path;
+	long		 status;
+	char		 body[512];
+};
+
+static void *
+race_put(void *arg)
+{
+	struct racer	*rc = arg;
+	struct it_http	 r;
+
+	rc->status = it_call(rc->key, "PUT", rc->path, "{\"contacts\": "
+	    "[{\"kind\": \"stats\", \"name\": \"Late\", \"email\": "
+	    "\"late@race.com.example\"}]}", &r);
+	snprintf(rc->body, sizeof(rc->body), "%s", r.body.data ?
+	    r.body.data : "");
+	it_http_free(&r);
+	return (NULL);
+}
+
+/*
+ * Another transaction holds the company row and adds a contact; the
+ * replacement waits for the lock and must then replace that one too.
+ */
+Test(api_companies, contacts_replace_after_a_concurrent_change)
+{
+	struct racer	 rc;
+	pthread_t	 t;
+	PGconn		*other = it_db();
+	char		*id, path[80];
+	int		 i;
+
+	it_ok(db, "INSERT INTO companies (name, cluster_id) SELECT "
+	    "'Com Race', id FROM clusters WHERE name = 'cmc'", 0, NULL);
+	id = company_id("Com Race");
+	snprintf(path, sizeof(path), "/api/v1/companies/%s/contacts", id);
+	memset(&rc, 0, sizeof(rc));
+	rc.key = key("operator", NULL, NULL);
+	rc.path = path;
+	it_ok(other, "BEGIN", 0, NULL);
+	it_ok(other, "SELECT id FROM companies WHERE name = 'Com Race' "
+	    "FOR UPDATE", 0, NULL);
+	it_ok(other, "INSERT INTO contacts (company_id, kind, name, email) "
+	    "SELECT id, 'abuse', 'Early', 'early@race.com.example' FROM "
+	    "companies WHERE name = 'Com Race'", 0, NULL);
+	cr_assert_eq(pthread_create(&t, NULL, race_put, &rc), 0);
+	for (i = 0; i < 100; i++) {
+		if (it_count(db, "SELECT count(*) FROM pg_stat_activity WHERE "
+		    "wait_event_type = 'Lock' AND query LIKE '%pr_company_"
+		    "contacts_take%'", 0, NULL) == 1)
+			break;
+		usleep(50000);
+	}
+	cr_assert_lt(i, 100, "the request never waited for the lock");
+	it_ok(other, "COMMIT", 0, NULL);
+	pthread_join(t, NULL);
+	PQfinish(other);
+	cr_assert_eq(rc.status, 200, "%s", rc.body);
+	cr_assert_eq(it_count(db, "SELECT count(*) FROM contacts WHERE "
+	    "company_id = $1::bigint", 1, (const char *const *)&id), 1);
+	cr_assert_eq(it_count(db, "SELECT count(*) FROM audit_log WHERE "
+	    "action = 'company.contacts.replace' AND object_id = $1 AND "
+	    "before->'contacts'->0->>'name' = 'Early'", 1,
+	    (const char *const *)&id), 1);
+	free(id);
 }
