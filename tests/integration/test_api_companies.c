@@ -210,7 +210,8 @@ Test(api_companies, list_scope_and_pages)
 Test(api_companies, get_scope_and_not_found)
 {
 	struct it_http	 r, missing;
-	char		*one = company_id("Com One"), *two = company_id("Com Two");
+	char		*one = company_id("Com One");
+	char		*two = company_id("Com Two");
 	char		 p1[64], p2[64];
 
 	snprintf(p1, sizeof(p1), "/api/v1/companies/%s", one);
@@ -320,7 +321,8 @@ Test(api_companies, contacts_replace_all_or_nothing)
 {
 	struct it_http	 r;
 	const char	*admin = key("company_admin", "Com One", NULL);
-	char		*one = company_id("Com One"), *two = company_id("Com Two");
+	char		*one = company_id("Com One");
+	char		*two = company_id("Com Two");
 	char		 path[80], other[80];
 
 	snprintf(path, sizeof(path), "/api/v1/companies/%s/contacts", one);
