@@ -184,26 +184,9 @@ static void
 update_done(struct pr_api *api)
 {
 	static const char *const names[] = { "time_zone", "max_domains",
-	    "max_mailboxes", "max_storage_bytes" };
-	struct pr_fields	 f;
-	const char		*doc;
-	int			 i;
+	    "max_mailboxes", "max_storage_bytes", NULL };
 
-	if (pr_api_rows(api) != 1) {
-		pr_api_problem(api, HTTP_STATUS_NOT_FOUND, PR_PROBLEM_NOT_FOUND,
-		    "Not found", "no such company");
-		return;
-	}
-	pr_fields_init(&f);
-	for (i = 0; i < 4; i++) {
-		if (!pr_api_isnull(api, 0, i + 1))
-			pr_fields_add(&f, names[i], "%s",
-			    pr_api_value(api, 0, i + 1));
-	}
-	if (pr_fields_answer(api, &f))
-		return;
-	doc = pr_api_value(api, 0, 0);
-	pr_api_json(api, HTTP_STATUS_OK, doc, strlen(doc));
+	pr_field_answer_row(api, "no such company", names);
 }
 
 /* Company names are unique. */

@@ -56,3 +56,28 @@ pr_field_oneof(struct pr_fields *f, const struct pr_json *obj,
 	sbuf_free(&list);
 	return (PR_FIELD_BAD);
 }
+
+void
+pr_field_answer_row(struct pr_api *api, const char *not_found,
+    const char *const *names)
+{
+	struct pr_fields	 f;
+	const char		*doc;
+	int			 i;
+
+	if (pr_api_rows(api) != 1) {
+		pr_api_problem(api, HTTP_STATUS_NOT_FOUND, PR_PROBLEM_NOT_FOUND,
+		    "Not found", not_found);
+		return;
+	}
+	pr_fields_init(&f);
+	for (i = 0; names[i] != NULL; i++) {
+		if (!pr_api_isnull(api, 0, i + 1))
+			pr_fields_add(&f, names[i], "%s",
+			    pr_api_value(api, 0, i + 1));
+	}
+	if (pr_fields_answer(api, &f))
+		return;
+	doc = pr_api_value(api, 0, 0);
+	pr_api_json(api, HTTP_STATUS_OK, doc, strlen(doc));
+}

@@ -23,4 +23,13 @@ int	pr_field_oneof(struct pr_fields *, const struct pr_json *obj,
 	    const char *name, const char *const *values, int nullable,
 	    const char **out);
 
+/*
+ * Answer a change statement whose one row holds the object's JSON in
+ * column 0 and then, per name (NULL-terminated), that field's refusal or
+ * NULL: 404 (detail not_found) without a row, 422 listing the refusals,
+ * else 200 with the JSON.
+ */
+void	pr_field_answer_row(struct pr_api *, const char *not_found,
+	    const char *const *names);
+
 #endif
