@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "apikey.h"
 #include "itest.h"
@@ -331,4 +332,42 @@ it_call(const char *key, const char *method, const char *path,
 	    "Content-Type: application/json" : NULL, body, r), 0,
 	    "%s %s: no answer", method, path);
 	return (r->status);
+}
+
+static void *
+race_request(void *arg)
+{
+	struct it_race	*rc = arg;
+	struct it_http	 r;
+
+	rc->status = it_call(rc->key, rc->method, rc->path, rc->body, &r);
+	snprintf(rc->answer, sizeof(rc->answer), "%s",
+	    r.body.data ? r.body.data : "");
+	it_http_free(&r);
+	return (NULL);
+}
+
+void
+it_race_start(struct it_race *rc, const char *lock_like)
+{
+	const char	*p[1] = { lock_like };
+	PGconn		*db = it_db();
+	int		 i;
+
+	cr_assert_eq(pthread_create(&rc->thread, NULL, race_request, rc), 0);
+	for (i = 0; i < 100; i++) {
+		if (it_count(db, "SELECT count(*) FROM pg_stat_activity WHERE "
+		    "wait_event_type = 'Lock' AND query LIKE $1", 1, p) == 1)
+			break;
+		usleep(50000);
+	}
+	PQfinish(db);
+	cr_assert_lt(i, 100, "the request never waited for the lock");
+}
+
+void
+it_race_finish(struct it_race *rc, PGconn *holder)
+{
+	it_ok(holder, "COMMIT", 0, NULL);
+	pthread_join(rc->thread, NULL);
 }

@@ -3,6 +3,7 @@
 #define ITEST_H
 
 #include <libpq-fe.h>
+#include <pthread.h>
 
 #include "sbuf.h"
 
@@ -52,5 +53,23 @@ int		 it_http_body(const char *method, const char *url,
 		    struct it_http *);
 void		 it_http_free(struct it_http *);
 int		 it_run(const char *cmd, struct sbuf *out);
+
+/*
+ * A request sent from a second thread while the test's own transaction
+ * holds a lock: it_race_start returns once a statement LIKE lock_like
+ * waits on a lock; it_race_finish commits holder and collects the answer.
+ */
+struct it_race {
+	const char	*key;
+	const char	*method;
+	const char	*path;
+	const char	*body;
+	long		 status;
+	char		 answer[1024];
+	pthread_t	 thread;
+};
+
+void	it_race_start(struct it_race *, const char *lock_like);
+void	it_race_finish(struct it_race *, PGconn *holder);
 
 #endif

@@ -5,7 +5,6 @@
  */
 #include <criterion/criterion.h>
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -373,39 +372,15 @@ Test(api_companies, contacts_replace_all_or_nothing)
 	free(two);
 }
 
-struct racer {
-	const char	*key;
-	const char	*path;
-	long		 status;
-	char		 body[512];
-};
-
-static void *
-race_put(void *arg)
-{
-	struct racer	*rc = arg;
-	struct it_http	 r;
-
-	rc->status = it_call(rc->key, "PUT", rc->path, "{\"contacts\": "
-	    "[{\"kind\": \"stats\", \"name\": \"Late\", \"email\": "
-	    "\"late@race.com.example\"}]}", &r);
-	snprintf(rc->body, sizeof(rc->body), "%s", r.body.data ?
-	    r.body.data : "");
-	it_http_free(&r);
-	return (NULL);
-}
-
 /*
  * Another transaction holds the company row and adds a contact; the
  * replacement waits for the lock and must then replace that one too.
  */
 Test(api_companies, contacts_replace_after_a_concurrent_change)
 {
-	struct racer	 rc;
-	pthread_t	 t;
+	struct it_race	 rc;
 	PGconn		*other = it_db();
 	char		*id, path[80];
-	int		 i;
 
 	it_ok(db, "INSERT INTO companies (name, cluster_id) SELECT "
 	    "'Com Race', id FROM clusters WHERE name = 'cmc'", 0, NULL);
@@ -413,26 +388,20 @@ Test(api_companies, contacts_replace_after_a_concurrent_change)
 	snprintf(path, sizeof(path), "/api/v1/companies/%s/contacts", id);
 	memset(&rc, 0, sizeof(rc));
 	rc.key = key("operator", NULL, NULL);
+	rc.method = "PUT";
 	rc.path = path;
+	rc.body = "{\"contacts\": [{\"kind\": \"stats\", \"name\": \"Late\", "
+	    "\"email\": \"late@race.com.example\"}]}";
 	it_ok(other, "BEGIN", 0, NULL);
 	it_ok(other, "SELECT id FROM companies WHERE name = 'Com Race' "
 	    "FOR UPDATE", 0, NULL);
 	it_ok(other, "INSERT INTO contacts (company_id, kind, name, email) "
 	    "SELECT id, 'abuse', 'Early', 'early@race.com.example' FROM "
 	    "companies WHERE name = 'Com Race'", 0, NULL);
-	cr_assert_eq(pthread_create(&t, NULL, race_put, &rc), 0);
-	for (i = 0; i < 100; i++) {
-		if (it_count(db, "SELECT count(*) FROM pg_stat_activity WHERE "
-		    "wait_event_type = 'Lock' AND query LIKE '%pr_company_"
-		    "contacts_take%'", 0, NULL) == 1)
-			break;
-		usleep(50000);
-	}
-	cr_assert_lt(i, 100, "the request never waited for the lock");
-	it_ok(other, "COMMIT", 0, NULL);
-	pthread_join(t, NULL);
+	it_race_start(&rc, "%pr_company_contacts_take%");
+	it_race_finish(&rc, other);
 	PQfinish(other);
-	cr_assert_eq(rc.status, 200, "%s", rc.body);
+	cr_assert_eq(rc.status, 200, "%s", rc.answer);
 	cr_assert_eq(it_count(db, "SELECT count(*) FROM contacts WHERE "
 	    "company_id = $1::bigint", 1, (const char *const *)&id), 1);
 	cr_assert_eq(it_count(db, "SELECT count(*) FROM audit_log WHERE "

@@ -4,11 +4,9 @@
  */
 #include <criterion/criterion.h>
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "apikey.h"
 #include "itest.h"
@@ -281,38 +279,21 @@ Test(api_create, limits_hold)
 	    "'New One'", 0, NULL);
 }
 
-struct racer {
-	const char	*key;
-	long		 status;
-	char		 body[1024];
-};
-
-static void *
-race_create(void *arg)
-{
-	struct racer	*rc = arg;
-	struct it_http	 r;
-
-	rc->status = post(rc->key, "{\"address\": \"second@race.new.example\", "
-	    "\"password\": \"long enough pw\"}", "application/json", &r);
-	snprintf(rc->body, sizeof(rc->body), "%s", r.body.data);
-	it_http_free(&r);
-	return (NULL);
-}
-
 /*
  * Another transaction holds the company row and adds the last mailbox
  * allowed; the request waits for the lock and must then count it.
  */
 Test(api_create, limit_holds_against_a_concurrent_create)
 {
-	struct racer	 rc;
-	pthread_t	 t;
+	struct it_race	 rc;
 	PGconn		*other = it_db();
-	int		 i;
 
 	memset(&rc, 0, sizeof(rc));
 	rc.key = key("company_admin", "New Race", NULL);
+	rc.method = "POST";
+	rc.path = "/api/v1/mailboxes";
+	rc.body = "{\"address\": \"second@race.new.example\", \"password\": "
+	    "\"long enough pw\"}";
 	it_ok(other, "BEGIN", 0, NULL);
 	it_ok(other, "SELECT id FROM companies WHERE name = 'New Race' "
 	    "FOR UPDATE", 0, NULL);
@@ -322,22 +303,13 @@ Test(api_create, limit_holds_against_a_concurrent_create)
 	    "c.cluster_id, s.id FROM domains d JOIN companies c ON c.id = "
 	    "d.company_id JOIN mailstores s ON s.name = 'newc1' WHERE d.name = "
 	    "'race.new.example'", 0, NULL);
-	cr_assert_eq(pthread_create(&t, NULL, race_create, &rc), 0);
-	for (i = 0; i < 100; i++) {
-		if (it_count(db, "SELECT count(*) FROM pg_stat_activity WHERE "
-		    "wait_event_type = 'Lock' AND query LIKE "
-		    "'%default_quota_bytes FROM companies WHERE id = $1 FOR "
-		    "UPDATE%'", 0, NULL) == 1)
-			break;
-		usleep(50000);
-	}
-	cr_assert_lt(i, 100, "the request never waited for the lock");
-	it_ok(other, "COMMIT", 0, NULL);
-	pthread_join(t, NULL);
+	it_race_start(&rc, "%default_quota_bytes FROM companies WHERE id = $1 "
+	    "FOR UPDATE%");
+	it_race_finish(&rc, other);
 	PQfinish(other);
-	cr_assert_eq(rc.status, 409, "%s", rc.body);
-	cr_assert(strstr(rc.body, "maximum of 1 mailboxes") != NULL, "%s",
-	    rc.body);
+	cr_assert_eq(rc.status, 409, "%s", rc.answer);
+	cr_assert(strstr(rc.answer, "maximum of 1 mailboxes") != NULL, "%s",
+	    rc.answer);
 	cr_assert_eq(it_count(db, "SELECT count(*) FROM mailboxes WHERE "
 	    "address LIKE '%@race.new.example'", 0, NULL), 1);
 }

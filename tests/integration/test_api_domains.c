@@ -9,7 +9,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -432,59 +431,31 @@ Test(api_domains, company_domain_limit)
 	it_http_free(&r);
 }
 
-struct racer {
-	const char	*key;
-	long		 status;
-	char		 body[512];
-};
-
-static void *
-race_create(void *arg)
-{
-	struct racer	*rc = arg;
-	struct it_http	 r;
-
-	rc->status = req("POST", rc->key, "/api/v1/domains", "{\"name\": "
-	    "\"r2.dom.example\"}", &r);
-	snprintf(rc->body, sizeof(rc->body), "%s", r.body.data ?
-	    r.body.data : "");
-	it_http_free(&r);
-	return (NULL);
-}
-
 /*
  * Another transaction holds the company row and adds the last domain
  * allowed; the request waits for the lock and must then see that domain.
  */
 Test(api_domains, limit_holds_against_a_concurrent_create)
 {
-	struct racer	 rc;
-	pthread_t	 t;
+	struct it_race	 rc;
 	PGconn		*other = it_db();
-	int		 i;
 
 	memset(&rc, 0, sizeof(rc));
 	rc.key = key("company_admin", "Dom Race", NULL);
+	rc.method = "POST";
+	rc.path = "/api/v1/domains";
+	rc.body = "{\"name\": \"r2.dom.example\"}";
 	it_ok(other, "BEGIN", 0, NULL);
 	it_ok(other, "SELECT id FROM companies WHERE name = 'Dom Race' "
 	    "FOR UPDATE", 0, NULL);
 	it_ok(other, "INSERT INTO domains (company_id, name) SELECT id, "
 	    "'r1.dom.example' FROM companies WHERE name = 'Dom Race'", 0, NULL);
-	cr_assert_eq(pthread_create(&t, NULL, race_create, &rc), 0);
-	for (i = 0; i < 100; i++) {
-		if (count("SELECT count(*) FROM pg_stat_activity WHERE "
-		    "wait_event_type = 'Lock' AND query LIKE '%pr_company_"
-		    "domains%'", NULL) == 1)
-			break;
-		usleep(50000);
-	}
-	cr_assert_lt(i, 100, "the request never waited for the lock");
-	it_ok(other, "COMMIT", 0, NULL);
-	pthread_join(t, NULL);
+	it_race_start(&rc, "%pr_company_domains%");
+	it_race_finish(&rc, other);
 	PQfinish(other);
-	cr_assert_eq(rc.status, 409, "%s", rc.body);
-	cr_assert(strstr(rc.body, "maximum of 1 domains") != NULL, "%s",
-	    rc.body);
+	cr_assert_eq(rc.status, 409, "%s", rc.answer);
+	cr_assert(strstr(rc.answer, "maximum of 1 domains") != NULL, "%s",
+	    rc.answer);
 	cr_assert_eq(count("SELECT count(*) FROM domains d JOIN companies c ON "
 	    "c.id = d.company_id WHERE c.name = 'Dom Race'", NULL), 1);
 }
