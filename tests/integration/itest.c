@@ -371,3 +371,18 @@ it_race_finish(struct it_race *rc, PGconn *holder)
 	it_ok(holder, "COMMIT", 0, NULL);
 	pthread_join(rc->thread, NULL);
 }
+
+int
+it_has(const struct it_http *r, const char *s)
+{
+	return (r->body.data != NULL && strstr(r->body.data, s) != NULL);
+}
+
+char *
+it_company_id(PGconn *db, const char *name)
+{
+	const char	*p[1] = { name };
+
+	return (it_value(db, "SELECT id::text FROM companies WHERE name = $1",
+	    1, p));
+}

@@ -41,6 +41,12 @@ char		*it_fresh_db(const char *name);
 const char	*it_key(PGconn *, const char *role, const char *company,
 		    const char *domain, int revoked);
 
+/* Whether the answer's body contains s. */
+int		 it_has(const struct it_http *, const char *s);
+
+/* A company's id, as text (malloc'ed). */
+char		*it_company_id(PGconn *, const char *name);
+
 /* A request to the server under test with key (or none) and JSON body. */
 long		 it_call(const char *key, const char *method, const char *path,
 		    const char *body, struct it_http *);

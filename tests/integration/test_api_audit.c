@@ -48,12 +48,6 @@ done(void)
 
 TestSuite(api_audit, .init = fixture, .fini = done);
 
-static int
-has(struct it_http *r, const char *s)
-{
-	return (r->body.data != NULL && strstr(r->body.data, s) != NULL);
-}
-
 static const char *
 key_op(void)
 {
@@ -77,16 +71,16 @@ Test(api_audit, scope)
 
 	cr_assert_eq(get(it_key(db, "company_admin", "Aud One", NULL, 0),
 	    "/api/v1/audit?limit=1000", &r), 200, "%s", r.body.data);
-	cr_assert(has(&r, "one.aud.example") && !has(&r, "two.aud.example"));
+	cr_assert(it_has(&r, "one.aud.example") && !it_has(&r, "two.aud.example"));
 	it_http_free(&r);
 	cr_assert_eq(get(it_key(db, "company_viewer", "Aud One", NULL, 0),
 	    "/api/v1/audit?limit=1000", &r), 200);
-	cr_assert(has(&r, "one.aud.example") && !has(&r, "two.aud.example"));
+	cr_assert(it_has(&r, "one.aud.example") && !it_has(&r, "two.aud.example"));
 	it_http_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/audit?company=%s", two);
 	cr_assert_eq(get(it_key(db, "company_admin", "Aud One", NULL, 0), path,
 	    &r), 200);
-	cr_assert(!has(&r, "two.aud.example"));		/* never widens */
+	cr_assert(!it_has(&r, "two.aud.example"));		/* never widens */
 	it_http_free(&r);
 	cr_assert_eq(get(it_key(db, "domain_admin", "Aud One",
 	    "one.aud.example", 0), "/api/v1/audit", &r), 403);
@@ -95,7 +89,7 @@ Test(api_audit, scope)
 	it_http_free(&r);
 
 	cr_assert_eq(get(it_key(db, "support", NULL, NULL, 0), path, &r), 200);
-	cr_assert(has(&r, "two.aud.example") && !has(&r, "one.aud.example"));
+	cr_assert(it_has(&r, "two.aud.example") && !it_has(&r, "one.aud.example"));
 	it_http_free(&r);
 	free(two);
 }
@@ -112,25 +106,25 @@ Test(api_audit, filters_and_pages)
 	cr_assert((a = strstr(r.body.data, "mailbox.delete")) != NULL);
 	cr_assert((b = strstr(r.body.data, "mailbox.create")) != NULL);
 	cr_assert(a < b);
-	cr_assert(!has(&r, "domain.create"));
+	cr_assert(!it_has(&r, "domain.create"));
 	it_http_free(&r);
 
 	cr_assert_eq(get(op, "/api/v1/audit?actor=cli%3Aaud&action="
 	    "domain.create&limit=1000", &r), 200);
-	cr_assert(has(&r, "one.aud.example") && has(&r, "two.aud.example"));
-	cr_assert(!has(&r, "a@one.aud.example"));
+	cr_assert(it_has(&r, "one.aud.example") && it_has(&r, "two.aud.example"));
+	cr_assert(!it_has(&r, "a@one.aud.example"));
 	it_http_free(&r);
 
 	cr_assert_eq(get(op, "/api/v1/audit?actor=cli%3Aaud&from="
 	    "2025-01-10T00:00:00Z&to=2025-01-20T00:00:00%2B00:00", &r), 200);
-	cr_assert(has(&r, "two.aud.example") && !has(&r, "one.aud.example"),
+	cr_assert(it_has(&r, "two.aud.example") && !it_has(&r, "one.aud.example"),
 	    "%s", r.body.data);
 	it_http_free(&r);
 
 	/* Pages of one, through the cursor. */
 	cr_assert_eq(get(op, "/api/v1/audit?object_id=a%40one.aud.example"
 	    "&limit=1", &r), 200);
-	cr_assert(has(&r, "mailbox.delete") && !has(&r, "mailbox.create"));
+	cr_assert(it_has(&r, "mailbox.delete") && !it_has(&r, "mailbox.create"));
 	cr_assert((a = strstr(r.body.data, "\"next_cursor\" : \"")) != NULL,
 	    "%s", r.body.data);
 	a += 17;
@@ -142,9 +136,9 @@ Test(api_audit, filters_and_pages)
 		snprintf(path, sizeof(path), "/api/v1/audit?object_id="
 		    "a%%40one.aud.example&limit=1&cursor=%s", b);
 		cr_assert_eq(get(op, path, &r), 200);
-		cr_assert(has(&r, "mailbox.create") &&
-		    !has(&r, "mailbox.delete"), "%s", r.body.data);
-		cr_assert(has(&r, "\"next_cursor\" : null"), "%s",
+		cr_assert(it_has(&r, "mailbox.create") &&
+		    !it_has(&r, "mailbox.delete"), "%s", r.body.data);
+		cr_assert(it_has(&r, "\"next_cursor\" : null"), "%s",
 		    r.body.data);
 		it_http_free(&r);
 	}
@@ -174,7 +168,7 @@ Test(api_audit, bad_parameters)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(path, sizeof(path), "/api/v1/audit?%s", bad[i][0]);
 		cr_expect_eq(get(op, path, &r), 400, "%s: %ld", path, r.status);
-		cr_expect(has(&r, bad[i][1]), "%s: %s", path, r.body.data);
+		cr_expect(it_has(&r, bad[i][1]), "%s: %s", path, r.body.data);
 		it_http_free(&r);
 	}
 }

@@ -59,21 +59,6 @@ key(const char *role, const char *company, const char *domain)
 	return (it_key(db, role, company, domain, 0));
 }
 
-static int
-has(struct it_http *r, const char *s)
-{
-	return (r->body.data != NULL && strstr(r->body.data, s) != NULL);
-}
-
-static char *
-company_id(const char *name)
-{
-	const char	*p[1] = { name };
-
-	return (it_value(db, "SELECT id::text FROM companies WHERE name = $1",
-	    1, p));
-}
-
 /* Companies, contacts and the audit log, as one fingerprint. */
 static char *
 state(void)
@@ -95,7 +80,7 @@ refused(const char *method, const char *k, const char *path,
 	cr_expect_eq(it_call(k, method, path, body, &r), status, "%s %s %s: %s",
 	    method, path, body ? body : "", r.body.data);
 	if (expect != NULL)
-		cr_expect(has(&r, expect), "%s %s: want %s in %s", method, path,
+		cr_expect(it_has(&r, expect), "%s %s: want %s in %s", method, path,
 		    expect, r.body.data);
 	it_http_free(&r);
 	after = state();
@@ -140,14 +125,14 @@ Test(api_companies, create)
 	    "\"cmc\", \"time_zone\": \"Europe/Berlin\", \"max_domains\": 10, "
 	    "\"max_mailboxes\": null, \"default_quota_bytes\": 5000000}", &r),
 	    201, "%s", r.body.data);
-	cr_assert(has(&r, "\"name\":\"Com New\""), "%s", r.body.data);
-	cr_assert(has(&r, "\"cluster\":\"cmc\""));
-	cr_assert(has(&r, "\"time_zone\":\"Europe/Berlin\""));
-	cr_assert(has(&r, "\"max_domains\":10"));
-	cr_assert(has(&r, "\"status\":\"active\""));
-	cr_assert(has(&r, "\"default_quota_bytes\":5000000"));
-	cr_assert(!has(&r, "max_mailboxes"));	/* null: unlimited */
-	id = company_id("Com New");
+	cr_assert(it_has(&r, "\"name\":\"Com New\""), "%s", r.body.data);
+	cr_assert(it_has(&r, "\"cluster\":\"cmc\""));
+	cr_assert(it_has(&r, "\"time_zone\":\"Europe/Berlin\""));
+	cr_assert(it_has(&r, "\"max_domains\":10"));
+	cr_assert(it_has(&r, "\"status\":\"active\""));
+	cr_assert(it_has(&r, "\"default_quota_bytes\":5000000"));
+	cr_assert(!it_has(&r, "max_mailboxes"));	/* null: unlimited */
+	id = it_company_id(db, "Com New");
 	snprintf(location, sizeof(location), "/api/v1/companies/%s", id);
 	cr_assert_str_eq(r.location, location);
 	it_http_free(&r);
@@ -166,8 +151,8 @@ listed(const char *k, int one, int two)
 
 	cr_assert_eq(it_call(k, "GET", "/api/v1/companies?q=com&limit=1000",
 	    NULL, &r), 200, "%s", r.body.data);
-	cr_expect_eq(has(&r, "\"Com One\""), one, "%s", r.body.data);
-	cr_expect_eq(has(&r, "\"Com Two\""), two, "%s", r.body.data);
+	cr_expect_eq(it_has(&r, "\"Com One\""), one, "%s", r.body.data);
+	cr_expect_eq(it_has(&r, "\"Com Two\""), two, "%s", r.body.data);
 	it_http_free(&r);
 }
 
@@ -185,7 +170,7 @@ Test(api_companies, list_scope_and_pages)
 	/* Pages of one, by id; q is a prefix of the name, any case. */
 	cr_assert_eq(it_call(key("operator", NULL, NULL), "GET",
 	    "/api/v1/companies?q=COM%20&limit=1", NULL, &r), 200);
-	cr_assert(has(&r, "\"Com One\"") && !has(&r, "\"Com Two\""), "%s",
+	cr_assert(it_has(&r, "\"Com One\"") && !it_has(&r, "\"Com Two\""), "%s",
 	    r.body.data);
 	cr_assert((p = strstr(r.body.data, "\"next_cursor\" : \"")) != NULL,
 	    "%s", r.body.data);
@@ -195,7 +180,7 @@ Test(api_companies, list_scope_and_pages)
 	it_http_free(&r);
 	cr_assert_eq(it_call(key("operator", NULL, NULL), "GET", path, NULL,
 	    &r), 200);
-	cr_assert(has(&r, "\"Com Two\"") && !has(&r, "\"Com One\""), "%s",
+	cr_assert(it_has(&r, "\"Com Two\"") && !it_has(&r, "\"Com One\""), "%s",
 	    r.body.data);
 	it_http_free(&r);
 	cr_assert_eq(it_call(key("operator", NULL, NULL), "GET",
@@ -209,15 +194,15 @@ Test(api_companies, list_scope_and_pages)
 Test(api_companies, get_scope_and_not_found)
 {
 	struct it_http	 r, missing;
-	char		*one = company_id("Com One");
-	char		*two = company_id("Com Two");
+	char		*one = it_company_id(db, "Com One");
+	char		*two = it_company_id(db, "Com Two");
 	char		 p1[64], p2[64];
 
 	snprintf(p1, sizeof(p1), "/api/v1/companies/%s", one);
 	snprintf(p2, sizeof(p2), "/api/v1/companies/%s", two);
 	cr_assert_eq(it_call(key("support", NULL, NULL), "GET", p2, NULL,
 	    &r), 200);
-	cr_assert(has(&r, "\"Com Two\""));
+	cr_assert(it_has(&r, "\"Com Two\""));
 	it_http_free(&r);
 	cr_assert_eq(it_call(key("domain_admin", "Com One",
 	    "one.com.example"), "GET", p1, NULL, &r), 200);
@@ -228,9 +213,9 @@ Test(api_companies, get_scope_and_not_found)
 	    NULL, &r), 404);
 	cr_assert_eq(it_call(key("company_admin", "Com One", NULL), "GET",
 	    "/api/v1/companies/999999999", NULL, &missing), 404);
-	cr_assert(has(&r, "\"detail\":\"no such company\""), "%s",
+	cr_assert(it_has(&r, "\"detail\":\"no such company\""), "%s",
 	    r.body.data);
-	cr_assert(has(&missing, "\"detail\":\"no such company\""));
+	cr_assert(it_has(&missing, "\"detail\":\"no such company\""));
 	it_http_free(&r);
 	it_http_free(&missing);
 	cr_assert_eq(it_call(key("company_admin", "Com One", NULL), "GET",
@@ -244,7 +229,7 @@ Test(api_companies, patch_with_audit)
 {
 	struct it_http	 r;
 	const char	*op = key("operator", NULL, NULL);
-	char		*id = company_id("Com One"), path[64];
+	char		*id = it_company_id(db, "Com One"), path[64];
 
 	snprintf(path, sizeof(path), "/api/v1/companies/%s", id);
 	refused("PATCH", op, path, "{\"cluster\": \"cmc\"}", 422,
@@ -268,8 +253,8 @@ Test(api_companies, patch_with_audit)
 	cr_assert_eq(it_call(op, "PATCH", path, "{\"max_domains\": 5, "
 	    "\"time_zone\": \"America/New_York\", \"max_storage_bytes\": "
 	    "2000}", &r), 200, "%s", r.body.data);
-	cr_assert(has(&r, "\"max_domains\":5"));
-	cr_assert(has(&r, "\"time_zone\":\"America/New_York\""));
+	cr_assert(it_has(&r, "\"max_domains\":5"));
+	cr_assert(it_has(&r, "\"time_zone\":\"America/New_York\""));
 	it_http_free(&r);
 	cr_assert_eq(it_count(db, "SELECT count(*) FROM audit_log WHERE "
 	    "action = 'company.update' AND object_id = $1 AND "
@@ -281,7 +266,7 @@ Test(api_companies, patch_with_audit)
 	refused("PATCH", op, path, "{\"max_domains\": 5}", 200, NULL);
 	cr_assert_eq(it_call(op, "PATCH", path, "{\"max_storage_bytes\": "
 	    "null}", &r), 200);
-	cr_assert(!has(&r, "max_storage_bytes"), "%s", r.body.data);
+	cr_assert(!it_has(&r, "max_storage_bytes"), "%s", r.body.data);
 	it_http_free(&r);
 	free(id);
 }
@@ -293,11 +278,11 @@ Test(api_companies, suspend)
 
 	it_ok(db, "INSERT INTO companies (name, cluster_id) SELECT "
 	    "'Com Susp', id FROM clusters WHERE name = 'cmc'", 0, NULL);
-	id = company_id("Com Susp");
+	id = it_company_id(db, "Com Susp");
 	snprintf(path, sizeof(path), "/api/v1/companies/%s", id);
 	cr_assert_eq(it_call(key("operator", NULL, NULL), "PATCH", path,
 	    "{\"status\": \"suspended\"}", &r), 200, "%s", r.body.data);
-	cr_assert(has(&r, "\"status\":\"suspended\""));
+	cr_assert(it_has(&r, "\"status\":\"suspended\""));
 	it_http_free(&r);
 	cr_assert_eq(it_count(db, "SELECT count(*) FROM companies c JOIN "
 	    "audit_log a ON a.object_id = c.id::text AND a.action = "
@@ -320,8 +305,8 @@ Test(api_companies, contacts_replace_all_or_nothing)
 {
 	struct it_http	 r;
 	const char	*admin = key("company_admin", "Com One", NULL);
-	char		*one = company_id("Com One");
-	char		*two = company_id("Com Two");
+	char		*one = it_company_id(db, "Com One");
+	char		*two = it_company_id(db, "Com Two");
 	char		 path[80], other[80];
 
 	snprintf(path, sizeof(path), "/api/v1/companies/%s/contacts", one);
@@ -345,14 +330,14 @@ Test(api_companies, contacts_replace_all_or_nothing)
 
 	cr_assert_eq(it_call(admin, "PUT", path, GOOD_CONTACTS "]}", &r), 200,
 	    "%s", r.body.data);
-	cr_assert(has(&r, "\"email\":\"tech@one.com.example\""), "%s",
+	cr_assert(it_has(&r, "\"email\":\"tech@one.com.example\""), "%s",
 	    r.body.data);
 	it_http_free(&r);
 	cr_assert_eq(it_call(key("company_viewer", "Com One", NULL), "GET",
 	    path, NULL, &r), 200);
-	cr_assert(has(&r, "\"kind\":\"technical\"") &&
-	    has(&r, "\"phone\":\"+49 30 1234\"") &&
-	    has(&r, "\"kind\":\"abuse\""), "%s", r.body.data);
+	cr_assert(it_has(&r, "\"kind\":\"technical\"") &&
+	    it_has(&r, "\"phone\":\"+49 30 1234\"") &&
+	    it_has(&r, "\"kind\":\"abuse\""), "%s", r.body.data);
 	it_http_free(&r);
 
 	/* The operator replaces it by one: the audit has both lists. */
@@ -384,7 +369,7 @@ Test(api_companies, contacts_replace_after_a_concurrent_change)
 
 	it_ok(db, "INSERT INTO companies (name, cluster_id) SELECT "
 	    "'Com Race', id FROM clusters WHERE name = 'cmc'", 0, NULL);
-	id = company_id("Com Race");
+	id = it_company_id(db, "Com Race");
 	snprintf(path, sizeof(path), "/api/v1/companies/%s/contacts", id);
 	memset(&rc, 0, sizeof(rc));
 	rc.key = key("operator", NULL, NULL);

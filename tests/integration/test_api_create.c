@@ -69,12 +69,6 @@ post(const char *k, const char *body, const char *ctype, struct it_http *r)
 	return (r->status);
 }
 
-static int
-has(struct it_http *r, const char *s)
-{
-	return (strstr(r->body.data, s) != NULL);
-}
-
 static long long
 count(const char *what)
 {
@@ -98,13 +92,13 @@ Test(api_create, creates_places_audits)
 	    "\"disabled\"}, \"send_limit_24h\": 500}", "application/json",
 	    &r), 201, "%s", r.body.data);
 	cr_assert_str_eq(r.location, "/api/v1/mailboxes/new.user@one.new.example");
-	cr_assert(has(&r, "\"address\":\"new.user@one.new.example\""));
-	cr_assert(has(&r, "\"display_name\":\"J\xc3\xb6rg \\\"Nu\\\" User\""),
+	cr_assert(it_has(&r, "\"address\":\"new.user@one.new.example\""));
+	cr_assert(it_has(&r, "\"display_name\":\"J\xc3\xb6rg \\\"Nu\\\" User\""),
 	    "%s", r.body.data);
-	cr_assert(has(&r, "\"pop3\":\"disabled\""));
-	cr_assert(has(&r, "\"quota_bytes\":1000000"));	/* the default */
-	cr_assert(has(&r, "\"send_limit_24h\":500"));
-	cr_assert(!has(&r, "password") && !has(&r, "CRYPT"));
+	cr_assert(it_has(&r, "\"pop3\":\"disabled\""));
+	cr_assert(it_has(&r, "\"quota_bytes\":1000000"));	/* the default */
+	cr_assert(it_has(&r, "\"send_limit_24h\":500"));
+	cr_assert(!it_has(&r, "password") && !it_has(&r, "CRYPT"));
 	it_http_free(&r);
 
 	/* Stored as a crypt hash that this code and Dovecot both verify. */
@@ -139,7 +133,7 @@ Test(api_create, creates_places_audits)
 	cr_assert_eq(post(k, "{\"address\": \"new.user@one.new.example\", "
 	    "\"password\": \"another long one\"}", "application/json", &r),
 	    409);
-	cr_assert(has(&r, "\"field\":\"address\""));
+	cr_assert(it_has(&r, "\"field\":\"address\""));
 	it_http_free(&r);
 	cr_assert_eq(it_count(db, "SELECT count(*) FROM audit_log WHERE "
 	    "object_id = $1", 1, p), 1);
@@ -178,30 +172,30 @@ Test(api_create, every_field_error_at_once)
 	    "\"suspended\", \"fax\": \"enabled\"}, \"colour\": \"red\"}",
 	    "application/json", &r), 422);
 	cr_assert_str_eq(r.content_type, "application/problem+json");
-	cr_assert(has(&r, "urn:postroom:problem:validation"));
-	cr_assert(has(&r, "\"field\":\"address\""));
-	cr_assert(has(&r, "\"field\":\"display_name\""));
-	cr_assert(has(&r, "\"field\":\"quota_bytes\""));
-	cr_assert(has(&r, "\"field\":\"send_limit_24h\""));
-	cr_assert(has(&r, "\"field\":\"services.imap\""));
-	cr_assert(has(&r, "\"field\":\"fax\""));
-	cr_assert(has(&r, "\"field\":\"colour\",\"message\":\"unknown field\""));
+	cr_assert(it_has(&r, "urn:postroom:problem:validation"));
+	cr_assert(it_has(&r, "\"field\":\"address\""));
+	cr_assert(it_has(&r, "\"field\":\"display_name\""));
+	cr_assert(it_has(&r, "\"field\":\"quota_bytes\""));
+	cr_assert(it_has(&r, "\"field\":\"send_limit_24h\""));
+	cr_assert(it_has(&r, "\"field\":\"services.imap\""));
+	cr_assert(it_has(&r, "\"field\":\"fax\""));
+	cr_assert(it_has(&r, "\"field\":\"colour\",\"message\":\"unknown field\""));
 	it_http_free(&r);
 
 	cr_assert_eq(post(k, "{\"address\": \"pat@one.new.example\", "
 	    "\"password\": \"pat-is-my-password\"}", "application/json", &r),
 	    422);
-	cr_assert(has(&r, "must not contain the local part"), "%s",
+	cr_assert(it_has(&r, "must not contain the local part"), "%s",
 	    r.body.data);
 	it_http_free(&r);
 	cr_assert_eq(post(k, "{}", "application/json", &r), 422);
-	cr_assert(has(&r, "\"field\":\"address\",\"message\":\"required"));
-	cr_assert(has(&r, "\"field\":\"password\",\"message\":\"required"));
+	cr_assert(it_has(&r, "\"field\":\"address\",\"message\":\"required"));
+	cr_assert(it_has(&r, "\"field\":\"password\",\"message\":\"required"));
 	it_http_free(&r);
 
 	cr_assert_eq(post(k, "{\"address\": \"x@one.new.example\",\n \"pass",
 	    "application/json", &r), 400);
-	cr_assert(has(&r, "line 2"), "%s", r.body.data);
+	cr_assert(it_has(&r, "line 2"), "%s", r.body.data);
 	it_http_free(&r);
 	cr_assert_eq(post(k, "[1, 2]", "application/json", &r), 400);
 	it_http_free(&r);
@@ -222,7 +216,7 @@ Test(api_create, scope_and_roles)
 	/* Another company's domain does not exist for this key. */
 	cr_assert_eq(post(key("company_admin", "New Two", NULL), body,
 	    "application/json", &r), 422);
-	cr_assert(has(&r, "no such domain"));
+	cr_assert(it_has(&r, "no such domain"));
 	it_http_free(&r);
 	cr_assert_eq(post(key("company_viewer", "New One", NULL), body,
 	    "application/json", &r), 403);
@@ -239,7 +233,7 @@ Test(api_create, scope_and_roles)
 	cr_assert_eq(post(key("operator", NULL, NULL), "{\"address\": "
 	    "\"byop@uno.new.example\", \"password\": \"long enough pw\"}",
 	    "application/json", &r), 201);
-	cr_assert(has(&r, "\"mailstore\":\"newc"));
+	cr_assert(it_has(&r, "\"mailstore\":\"newc"));
 	it_http_free(&r);
 }
 
@@ -253,8 +247,8 @@ Test(api_create, limits_hold)
 	cr_assert_eq(post(k, "{\"address\": \"big@uno.new.example\", "
 	    "\"password\": \"long enough pw\", \"quota_bytes\": 99500000}",
 	    "application/json", &r), 422, "%s", r.body.data);
-	cr_assert(has(&r, "\"field\":\"quota_bytes\""));
-	cr_assert(has(&r, "remaining storage"));
+	cr_assert(it_has(&r, "\"field\":\"quota_bytes\""));
+	cr_assert(it_has(&r, "remaining storage"));
 	it_http_free(&r);
 
 	it_ok(db, "UPDATE companies SET max_mailboxes = (SELECT count(*) FROM "
@@ -263,7 +257,7 @@ Test(api_create, limits_hold)
 	before = count("mailboxes");
 	cr_assert_eq(post(k, "{\"address\": \"onemore@uno.new.example\", "
 	    "\"password\": \"long enough pw\"}", "application/json", &r), 409);
-	cr_assert(has(&r, "maximum of"), "%s", r.body.data);
+	cr_assert(it_has(&r, "maximum of"), "%s", r.body.data);
 	it_http_free(&r);
 	cr_assert_eq(count("mailboxes"), before);
 	it_ok(db, "UPDATE companies SET max_mailboxes = 40 WHERE name = "
@@ -273,7 +267,7 @@ Test(api_create, limits_hold)
 	    "'New One'", 0, NULL);
 	cr_assert_eq(post(k, "{\"address\": \"onemore@uno.new.example\", "
 	    "\"password\": \"long enough pw\"}", "application/json", &r), 409);
-	cr_assert(has(&r, "suspended"));
+	cr_assert(it_has(&r, "suspended"));
 	it_http_free(&r);
 	it_ok(db, "UPDATE companies SET status = 'active' WHERE name = "
 	    "'New One'", 0, NULL);

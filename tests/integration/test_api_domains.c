@@ -84,12 +84,6 @@ req(const char *method, const char *k, const char *path, const char *body,
 	return (it_call(k, method, path, body, r));
 }
 
-static int
-has(struct it_http *r, const char *s)
-{
-	return (r->body.data != NULL && strstr(r->body.data, s) != NULL);
-}
-
 /* A request that must be answered with status and change nothing. */
 static char	*state(void);
 
@@ -103,7 +97,7 @@ refused(const char *method, const char *k, const char *path,
 	cr_expect_eq(req(method, k, path, body, &r), status, "%s %s %s: %s",
 	    method, path, body ? body : "", r.body.data);
 	if (expect != NULL)
-		cr_expect(has(&r, expect), "%s %s: want %s in %s", method, path,
+		cr_expect(it_has(&r, expect), "%s %s: want %s in %s", method, path,
 		    expect, r.body.data);
 	it_http_free(&r);
 	after = state();
@@ -142,15 +136,6 @@ count(const char *sql, const char *param)
 	return (it_count(db, sql, param != NULL ? 1 : 0, p));
 }
 
-static char *
-company_id(const char *name)
-{
-	const char	*p[1] = { name };
-
-	return (it_value(db, "SELECT id::text FROM companies WHERE name = $1",
-	    1, p));
-}
-
 /* A domain of company made directly, with mailboxes named in locals. */
 static void
 make_domain(const char *company, const char *name, const char *locals)
@@ -176,7 +161,7 @@ Test(api_domains, create_in_own_and_other_company)
 	struct it_http	 r;
 	const char	*op = key("operator", NULL, NULL);
 	const char	*one = key("company_admin", "Dom One", NULL);
-	char		*two = company_id("Dom Two");
+	char		*two = it_company_id(db, "Dom Two");
 	char		 body[256];
 
 	snprintf(body, sizeof(body), "{\"name\": \"Op.Dom.Example\", "
@@ -187,14 +172,14 @@ Test(api_domains, create_in_own_and_other_company)
 	    r.body.data);
 	cr_assert_str_eq(r.content_type, "application/json");
 	cr_assert_str_eq(r.location, "/api/v1/domains/op.dom.example");
-	cr_assert(has(&r, "\"name\":\"op.dom.example\""), "%s", r.body.data);
-	cr_assert(has(&r, "\"company\":\"Dom Two\""));
-	cr_assert(has(&r, "\"status\":\"suspended\""));
-	cr_assert(has(&r, "\"max_mailboxes\":20"));
-	cr_assert(has(&r, "\"default_quota_bytes\":5000000"));
-	cr_assert(has(&r, "\"mailbox_count\":0"));
-	cr_assert(has(&r, "\"aliases\":[]"));
-	cr_assert(!has(&r, "max_storage_bytes"));	/* null: no limit */
+	cr_assert(it_has(&r, "\"name\":\"op.dom.example\""), "%s", r.body.data);
+	cr_assert(it_has(&r, "\"company\":\"Dom Two\""));
+	cr_assert(it_has(&r, "\"status\":\"suspended\""));
+	cr_assert(it_has(&r, "\"max_mailboxes\":20"));
+	cr_assert(it_has(&r, "\"default_quota_bytes\":5000000"));
+	cr_assert(it_has(&r, "\"mailbox_count\":0"));
+	cr_assert(it_has(&r, "\"aliases\":[]"));
+	cr_assert(!it_has(&r, "max_storage_bytes"));	/* null: no limit */
 	it_http_free(&r);
 	cr_assert_eq(count("SELECT count(*) FROM domains d JOIN companies c "
 	    "ON c.id = d.company_id WHERE d.name = 'op.dom.example' AND "
@@ -209,8 +194,8 @@ Test(api_domains, create_in_own_and_other_company)
 	/* A company admin creates in its own company, whatever it says. */
 	cr_assert_eq(req("POST", one, "/api/v1/domains", "{\"name\": "
 	    "\"ca.dom.example\"}", &r), 201, "%s", r.body.data);
-	cr_assert(has(&r, "\"company\":\"Dom One\""));
-	cr_assert(has(&r, "\"status\":\"active\""));
+	cr_assert(it_has(&r, "\"company\":\"Dom One\""));
+	cr_assert(it_has(&r, "\"status\":\"active\""));
 	it_http_free(&r);
 	snprintf(body, sizeof(body), "{\"name\": \"ca2.dom.example\", "
 	    "\"company_id\": %s}", two);
@@ -237,7 +222,7 @@ Test(api_domains, idna_names_are_stored_as_a_labels)
 	    "\"B\\u00fccher.Dom.Example\"}", &r), 201, "%s", r.body.data);
 	cr_assert_str_eq(r.location,
 	    "/api/v1/domains/xn--bcher-kva.dom.example");
-	cr_assert(has(&r, "\"name\":\"xn--bcher-kva.dom.example\""));
+	cr_assert(it_has(&r, "\"name\":\"xn--bcher-kva.dom.example\""));
 	it_http_free(&r);
 	cr_assert_eq(count("SELECT count(*) FROM domains WHERE name = "
 	    "'xn--bcher-kva.dom.example'", NULL), 1);
@@ -376,7 +361,7 @@ Test(api_domains, names_exist_once_whoever_owns_them)
 	const char	*one = key("company_admin", "Dom One", NULL);
 	const char	*two = key("company_admin", "Dom Two", NULL);
 	const char	*op = key("operator", NULL, NULL);
-	char		*c1 = company_id("Dom One");
+	char		*c1 = it_company_id(db, "Dom One");
 	char		 body[128];
 
 	/* Another company's domain, or its domain alias: 409, no owner. */
@@ -477,7 +462,7 @@ walk(const char *k, const char *filter, int limit)
 			total++;
 		cr_assert(pages++ < 100);
 		if ((c = strstr(r.body.data, "\"next_cursor\" : \"")) == NULL) {
-			cr_assert(has(&r, "\"next_cursor\" : null"), "%s",
+			cr_assert(it_has(&r, "\"next_cursor\" : null"), "%s",
 			    r.body.data);
 			it_http_free(&r);
 			return (total);
@@ -497,8 +482,8 @@ Test(api_domains, list_pages_filters_and_scope)
 	const char	*dom = key("domain_admin", "Dom One",
 			    "uno.dom.example");
 	const char	*op = key("operator", NULL, NULL);
-	char		*c1 = company_id("Dom One");
-	char		*c2 = company_id("Dom Two");
+	char		*c1 = it_company_id(db, "Dom One");
+	char		*c2 = it_company_id(db, "Dom Two");
 	char		 filter[64];
 
 	make_domain("Dom One", "list-a.dom.example", NULL);
@@ -534,14 +519,14 @@ Test(api_domains, list_pages_filters_and_scope)
 	/* A domain admin sees its domains only. */
 	cr_assert_eq(walk(dom, "", 1), 1);
 	cr_assert_eq(req("GET", dom, "/api/v1/domains", NULL, &r), 200);
-	cr_assert(has(&r, "\"name\":\"uno.dom.example\""), "%s", r.body.data);
+	cr_assert(it_has(&r, "\"name\":\"uno.dom.example\""), "%s", r.body.data);
 	it_http_free(&r);
 
 	cr_assert_eq(req("GET", two, "/api/v1/domains?q=list-", NULL, &r),
 	    200);
-	cr_assert(has(&r, "\"name\":\"list-z.dom.example\""), "%s",
+	cr_assert(it_has(&r, "\"name\":\"list-z.dom.example\""), "%s",
 	    r.body.data);
-	cr_assert(!has(&r, "list-a"));
+	cr_assert(!it_has(&r, "list-a"));
 	it_http_free(&r);
 	free(c1);
 	free(c2);
@@ -579,13 +564,13 @@ Test(api_domains, get_one_within_scope)
 
 	cr_assert_eq(req("GET", one, "/api/v1/domains/one.dom.example", NULL,
 	    &r), 200, "%s", r.body.data);
-	cr_assert(has(&r, "\"name\":\"one.dom.example\""));
-	cr_assert(has(&r, "\"mailbox_count\":2"), "%s", r.body.data);
-	cr_assert(has(&r, "\"aliases\":[]"));
+	cr_assert(it_has(&r, "\"name\":\"one.dom.example\""));
+	cr_assert(it_has(&r, "\"mailbox_count\":2"), "%s", r.body.data);
+	cr_assert(it_has(&r, "\"aliases\":[]"));
 	it_http_free(&r);
 	cr_assert_eq(req("GET", two, "/api/v1/domains/two.dom.example", NULL,
 	    &r), 200);
-	cr_assert(has(&r, "\"aliases\":[\"deux.dom.example\"]"), "%s",
+	cr_assert(it_has(&r, "\"aliases\":[\"deux.dom.example\"]"), "%s",
 	    r.body.data);
 	it_http_free(&r);
 	cr_assert_eq(req("HEAD", two, "/api/v1/domains/two.dom.example", NULL,
@@ -596,11 +581,11 @@ Test(api_domains, get_one_within_scope)
 	cr_assert_eq(req("GET", two, "/api/v1/domains/one.dom.example", NULL,
 	    &r), 404);
 	cr_assert_str_eq(r.content_type, "application/problem+json");
-	cr_assert(has(&r, "\"detail\":\"no such domain\""));
+	cr_assert(it_has(&r, "\"detail\":\"no such domain\""));
 	it_http_free(&r);
 	cr_assert_eq(req("GET", two, "/api/v1/domains/none.dom.example", NULL,
 	    &r), 404);
-	cr_assert(has(&r, "\"detail\":\"no such domain\""));
+	cr_assert(it_has(&r, "\"detail\":\"no such domain\""));
 	it_http_free(&r);
 	cr_assert_eq(req("GET", two, "/api/v1/domains/not_a_name", NULL, &r),
 	    404);
@@ -670,9 +655,9 @@ Test(api_domains, patch_changes_and_audits)
 	    "\"default_quota_bytes\": 2000000, \"max_mailboxes\": 2, "
 	    "\"max_storage_bytes\": 2000, \"catchall\": "
 	    "\"Alice@One.Dom.Example\"}", &r), 200, "%s", r.body.data);
-	cr_assert(has(&r, "\"status\":\"suspended\""), "%s", r.body.data);
-	cr_assert(has(&r, "\"catchall\":\"alice@one.dom.example\""));
-	cr_assert(has(&r, "\"max_mailboxes\":2"));
+	cr_assert(it_has(&r, "\"status\":\"suspended\""), "%s", r.body.data);
+	cr_assert(it_has(&r, "\"catchall\":\"alice@one.dom.example\""));
+	cr_assert(it_has(&r, "\"max_mailboxes\":2"));
 	it_http_free(&r);
 	cr_assert_eq(count("SELECT count(*) FROM audit_log WHERE action = "
 	    "'domain.update' AND object_id = 'uno.dom.example' AND "
@@ -686,9 +671,9 @@ Test(api_domains, patch_changes_and_audits)
 	    "\"max_storage_bytes\": null, \"status\": \"active\", "
 	    "\"catchall\": \"postmaster@one.dom.example\"}", &r), 200, "%s",
 	    r.body.data);
-	cr_assert(!has(&r, "default_quota_bytes"), "%s", r.body.data);
-	cr_assert(!has(&r, "max_storage_bytes"));
-	cr_assert(has(&r, "\"max_mailboxes\":2"));
+	cr_assert(!it_has(&r, "default_quota_bytes"), "%s", r.body.data);
+	cr_assert(!it_has(&r, "max_storage_bytes"));
+	cr_assert(it_has(&r, "\"max_mailboxes\":2"));
 	it_http_free(&r);
 	v = it_value(db, "SELECT concat_ws(',', status, default_quota_bytes, "
 	    "max_mailboxes, max_storage_bytes, catchall) FROM domains WHERE "
@@ -705,7 +690,7 @@ Test(api_domains, patch_changes_and_audits)
 	    "\"name\":\"uno.dom.example\"");
 	refused("PATCH", one, path, "{}", 200, "\"max_mailboxes\":2");
 	cr_assert_eq(req("PATCH", one, path, "{\"catchall\": null}", &r), 200);
-	cr_assert(!has(&r, "catchall"));
+	cr_assert(!it_has(&r, "catchall"));
 	it_http_free(&r);
 }
 
@@ -808,14 +793,14 @@ Test(api_domains, aliases_add_list_remove)
 	    &r), 201, "%s", r.body.data);
 	cr_assert_str_eq(r.location, "/api/v1/domains/ali.dom.example/aliases/"
 	    "alias.dom.example");
-	cr_assert(has(&r, "\"name\":\"alias.dom.example\""), "%s",
+	cr_assert(it_has(&r, "\"name\":\"alias.dom.example\""), "%s",
 	    r.body.data);
-	cr_assert(has(&r, "\"domain\":\"ali.dom.example\""));
+	cr_assert(it_has(&r, "\"domain\":\"ali.dom.example\""));
 	it_http_free(&r);
 	cr_assert_eq(req("POST", key("operator", NULL, NULL), base,
 	    "{\"name\": \"b\\u00fccher-alias.dom.example\"}", &r), 201, "%s",
 	    r.body.data);
-	cr_assert(has(&r, "xn--bcher-alias-thb.dom.example"), "%s",
+	cr_assert(it_has(&r, "xn--bcher-alias-thb.dom.example"), "%s",
 	    r.body.data);
 	it_http_free(&r);
 	cr_assert_eq(count("SELECT count(*) FROM audit_log WHERE action = "
@@ -825,24 +810,24 @@ Test(api_domains, aliases_add_list_remove)
 
 	/* The list, and the domain that shows its aliases. */
 	cr_assert_eq(req("GET", dom, base, NULL, &r), 200, "%s", r.body.data);
-	cr_assert(has(&r, "alias.dom.example"));
-	cr_assert(has(&r, "xn--bcher-alias-thb.dom.example"));
-	cr_assert(has(&r, "\"next_cursor\" : null"));
+	cr_assert(it_has(&r, "alias.dom.example"));
+	cr_assert(it_has(&r, "xn--bcher-alias-thb.dom.example"));
+	cr_assert(it_has(&r, "\"next_cursor\" : null"));
 	it_http_free(&r);
 	cr_assert_eq(req("GET", dom, "/api/v1/domains/ali.dom.example/aliases"
 	    "?limit=1", NULL, &r), 200);
-	cr_assert(has(&r, "\"next_cursor\" : \"616c6961732e646f6d2e6578616d706c"
+	cr_assert(it_has(&r, "\"next_cursor\" : \"616c6961732e646f6d2e6578616d706c"
 	    "65\""), "%s", r.body.data);
 	it_http_free(&r);
 	cr_assert_eq(req("GET", dom, "/api/v1/domains/ali.dom.example/aliases"
 	    "?limit=1&cursor=616c6961732e646f6d2e6578616d706c65", NULL, &r),
 	    200);
-	cr_assert(has(&r, "xn--bcher-alias-thb") && !has(&r, "\"alias.dom"),
+	cr_assert(it_has(&r, "xn--bcher-alias-thb") && !it_has(&r, "\"alias.dom"),
 	    "%s", r.body.data);
 	it_http_free(&r);
 	cr_assert_eq(req("GET", one, "/api/v1/domains/ali.dom.example", NULL,
 	    &r), 200);
-	cr_assert(has(&r, "\"aliases\":[\"alias.dom.example\","
+	cr_assert(it_has(&r, "\"aliases\":[\"alias.dom.example\","
 	    "\"xn--bcher-alias-thb.dom.example\"]"), "%s", r.body.data);
 	it_http_free(&r);
 

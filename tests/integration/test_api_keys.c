@@ -46,21 +46,6 @@ key(const char *role, const char *company, const char *domain)
 	return (it_key(db, role, company, domain, 0));
 }
 
-static int
-has(struct it_http *r, const char *s)
-{
-	return (r->body.data != NULL && strstr(r->body.data, s) != NULL);
-}
-
-static char *
-company_id(const char *name)
-{
-	const char	*p[1] = { name };
-
-	return (it_value(db, "SELECT id::text FROM companies WHERE name = $1",
-	    1, p));
-}
-
 /* POST /api/v1/keys as k; the new key, or NULL when not 201. */
 static char *
 create(const char *k, const char *body, long want)
@@ -113,7 +98,7 @@ Test(api_keys, create_shown_once_works_at_once, .timeout = 30)
 {
 	struct it_http	 r;
 	const char	*op = key("operator", NULL, NULL);
-	char		*one = company_id("Key One"), body[256], *full, *hash;
+	char		*one = it_company_id(db, "Key One"), body[256], *full, *hash;
 	char		 id[PR_KEY_ID_LEN + 1], path[64];
 	struct pr_apikey k;
 	const char	*p[1] = { id };
@@ -126,7 +111,7 @@ Test(api_keys, create_shown_once_works_at_once, .timeout = 30)
 
 	/* Works at once, in its company's scope. */
 	cr_assert_eq(call(full, "GET", "/api/v1/domains", &r), 200);
-	cr_assert(has(&r, "one.key.example") && !has(&r, "two.key.example"));
+	cr_assert(it_has(&r, "one.key.example") && !it_has(&r, "two.key.example"));
 	it_http_free(&r);
 
 	/* Only the hash of the secret is stored. */
@@ -137,17 +122,17 @@ Test(api_keys, create_shown_once_works_at_once, .timeout = 30)
 	/* Lists show the key, never its secret or hash. */
 	cr_assert_eq(call(full, "GET", "/api/v1/keys", &r), 200, "%s",
 	    r.body.data);
-	cr_assert(has(&r, id) && has(&r, "provisioning"), "%s", r.body.data);
-	cr_assert(!has(&r, k.secret) && !has(&r, k.hash) &&
-	    !has(&r, "secret_hash"), "%s", r.body.data);
+	cr_assert(it_has(&r, id) && it_has(&r, "provisioning"), "%s", r.body.data);
+	cr_assert(!it_has(&r, k.secret) && !it_has(&r, k.hash) &&
+	    !it_has(&r, "secret_hash"), "%s", r.body.data);
 	it_http_free(&r);
 	cr_assert_eq(call(op, "GET", "/api/v1/keys?limit=1000", &r), 200);
-	cr_assert(!has(&r, k.secret) && !has(&r, k.hash));
+	cr_assert(!it_has(&r, k.secret) && !it_has(&r, k.hash));
 	it_http_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/audit?object_id=%s", id);
 	cr_assert_eq(call(op, "GET", path, &r), 200);
-	cr_assert(has(&r, "key.create") && !has(&r, k.secret) &&
-	    !has(&r, k.hash), "%s", r.body.data);
+	cr_assert(it_has(&r, "key.create") && !it_has(&r, k.secret) &&
+	    !it_has(&r, k.hash), "%s", r.body.data);
 	it_http_free(&r);
 	cr_assert_eq(it_count(db, "SELECT count(*) FROM audit_log WHERE "
 	    "object_id = $1 AND action = 'key.create' AND after::text NOT LIKE "
@@ -162,7 +147,7 @@ Test(api_keys, who_creates_what)
 {
 	const char	*op = key("operator", NULL, NULL);
 	const char	*adm = key("company_admin", "Key One", NULL);
-	char		*two = company_id("Key Two"), body[256], *k;
+	char		*two = it_company_id(db, "Key Two"), body[256], *k;
 
 	create(adm, "{\"role\": \"operator\"}", 403);
 	create(adm, "{\"role\": \"support\"}", 403);
@@ -204,39 +189,39 @@ Test(api_keys, list_scope_and_parameters)
 {
 	struct it_http	 r;
 	const char	*op = key("operator", NULL, NULL);
-	char		*one = company_id("Key One"), path[128], *k1, *k2;
+	char		*one = it_company_id(db, "Key One"), path[128], *k1, *k2;
 
 	k1 = create(key("company_admin", "Key One", NULL),
 	    "{\"role\": \"company_viewer\", \"name\": \"list-one\"}", 201);
 	k2 = create(key("company_admin", "Key Two", NULL),
 	    "{\"role\": \"company_viewer\", \"name\": \"list-two\"}", 201);
 	cr_assert_eq(call(k1, "GET", "/api/v1/keys?limit=1000", &r), 200);
-	cr_assert(has(&r, "list-one") && !has(&r, "list-two"));
+	cr_assert(it_has(&r, "list-one") && !it_has(&r, "list-two"));
 	it_http_free(&r);
 	snprintf(path, sizeof(path), "/api/v1/keys?limit=1000&company=%s",
 	    one);
 	cr_assert_eq(call(op, "GET", path, &r), 200);
-	cr_assert(has(&r, "list-one") && !has(&r, "list-two"));
+	cr_assert(it_has(&r, "list-one") && !it_has(&r, "list-two"));
 	it_http_free(&r);
 	cr_assert_eq(call(k2, "GET", path, &r), 200);	/* never widens */
-	cr_assert(!has(&r, "list-one"));
+	cr_assert(!it_has(&r, "list-one"));
 	it_http_free(&r);
 	cr_assert_eq(call(key("domain_admin", "Key One", "one.key.example"),
 	    "GET", "/api/v1/keys", &r), 403);
 	it_http_free(&r);
 	cr_assert_eq(call(op, "GET", "/api/v1/keys?limit=0", &r), 400);
-	cr_assert(has(&r, "limit"));
+	cr_assert(it_has(&r, "limit"));
 	it_http_free(&r);
 	cr_assert_eq(call(op, "GET", "/api/v1/keys?company=x", &r), 400);
-	cr_assert(has(&r, "company"));
+	cr_assert(it_has(&r, "company"));
 	it_http_free(&r);
 	cr_assert_eq(call(op, "GET", "/api/v1/keys?cursor=zz", &r), 400);
-	cr_assert(has(&r, "cursor"));
+	cr_assert(it_has(&r, "cursor"));
 	it_http_free(&r);
 
 	/* Pages of one. */
 	cr_assert_eq(call(op, "GET", "/api/v1/keys?limit=1", &r), 200);
-	cr_assert(has(&r, "\"next_cursor\" : \""), "%s", r.body.data);
+	cr_assert(it_has(&r, "\"next_cursor\" : \""), "%s", r.body.data);
 	it_http_free(&r);
 	free(one);
 	free(k1);

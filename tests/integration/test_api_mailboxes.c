@@ -62,12 +62,6 @@ get(const char *key_full, const char *path, struct it_http *r)
 	return (it_call(key_full, "GET", path, NULL, r));
 }
 
-static int
-has(struct it_http *r, const char *s)
-{
-	return (strstr(r->body.data, s) != NULL);
-}
-
 Test(api_mailboxes, keys_are_checked)
 {
 	struct it_http	 r;
@@ -77,7 +71,7 @@ Test(api_mailboxes, keys_are_checked)
 
 	cr_assert_eq(get(NULL, path, &r), 401);
 	cr_assert_str_eq(r.content_type, "application/problem+json");
-	cr_assert(has(&r, "urn:postroom:problem:unauthorized"));
+	cr_assert(it_has(&r, "urn:postroom:problem:unauthorized"));
 	it_http_free(&r);
 	cr_assert_eq(get("pr_short", path, &r), 401);
 	it_http_free(&r);
@@ -109,16 +103,16 @@ Test(api_mailboxes, get_one_within_scope)
 	cr_assert_eq(get(one, "/api/v1/mailboxes/Alice@One.Api.Example", &r),
 	    200);
 	cr_assert_str_eq(r.content_type, "application/json");
-	cr_assert(has(&r, "\"address\":\"alice@one.api.example\""));
-	cr_assert(has(&r, "\"display_name\":\"Alice Tester\""));
-	cr_assert(has(&r, "\"cluster\":\"api\""));
-	cr_assert(!has(&r, "mailstore"), "%s", r.body.data);
+	cr_assert(it_has(&r, "\"address\":\"alice@one.api.example\""));
+	cr_assert(it_has(&r, "\"display_name\":\"Alice Tester\""));
+	cr_assert(it_has(&r, "\"cluster\":\"api\""));
+	cr_assert(!it_has(&r, "mailstore"), "%s", r.body.data);
 	it_http_free(&r);
 
 	/* Another company's mailbox is not found, like one that is not. */
 	cr_assert_eq(get(two, "/api/v1/mailboxes/alice@one.api.example", &r),
 	    404);
-	cr_assert(has(&r, "no such mailbox"));
+	cr_assert(it_has(&r, "no such mailbox"));
 	it_http_free(&r);
 	cr_assert_eq(get(two, "/api/v1/mailboxes/nobody@two.api.example", &r),
 	    404);
@@ -136,7 +130,7 @@ Test(api_mailboxes, get_one_within_scope)
 
 	cr_assert_eq(get(op, "/api/v1/mailboxes/alice%40two.api.example", &r),
 	    200);
-	cr_assert(has(&r, "\"mailstore\":\"api1\""));
+	cr_assert(it_has(&r, "\"mailstore\":\"api1\""));
 	it_http_free(&r);
 	cr_assert_eq(get(op, "/api/v1/mailboxes/not-an-address", &r), 404);
 	it_http_free(&r);
@@ -161,7 +155,7 @@ walk(const char *k, const char *filter, int limit)
 		c = strstr(r.body.data, "\"next_cursor\" : \"");
 		cr_assert(pages++ < 100);
 		if (c == NULL) {
-			cr_assert(has(&r, "\"next_cursor\" : null"), "%s",
+			cr_assert(it_has(&r, "\"next_cursor\" : null"), "%s",
 			    r.body.data);
 			it_http_free(&r);
 			return (total);
@@ -214,8 +208,8 @@ Test(api_mailboxes, list_refuses_bad_parameters)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(path, sizeof(path), "/api/v1/mailboxes?%s", bad[i][0]);
 		cr_expect_eq(get(one, path, &r), 400, "%s", path);
-		cr_expect(has(&r, bad[i][1]), "%s: %s", path, r.body.data);
-		cr_expect(has(&r, "urn:postroom:problem:bad-request"));
+		cr_expect(it_has(&r, bad[i][1]), "%s: %s", path, r.body.data);
+		cr_expect(it_has(&r, "urn:postroom:problem:bad-request"));
 		it_http_free(&r);
 	}
 }

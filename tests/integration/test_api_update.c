@@ -68,12 +68,6 @@ call(const char *k, const char *method, const char *path, const char *body,
 	return (it_call(k, method, path, body, r));
 }
 
-static int
-has(struct it_http *r, const char *s)
-{
-	return (strstr(r->body.data, s) != NULL);
-}
-
 Test(api_update, patch_fields_and_audit)
 {
 	struct it_http	 r;
@@ -88,11 +82,11 @@ Test(api_update, patch_fields_and_audit)
 	    "[\"Elsewhere@Example.COM\"], \"forward_keep_copy\": false, "
 	    "\"password\": \"a brand new secret\"}", &r), 200, "%s",
 	    r.body.data);
-	cr_assert(has(&r, "\"display_name\":\"Pat One\""));
-	cr_assert(has(&r, "\"quota_bytes\":5000"));
-	cr_assert(has(&r, "\"pop3\":\"disabled\""));
-	cr_assert(has(&r, "\"forward_to\":[\"elsewhere@example.com\"]"));
-	cr_assert(has(&r, "\"forward_keep_copy\":false"));
+	cr_assert(it_has(&r, "\"display_name\":\"Pat One\""));
+	cr_assert(it_has(&r, "\"quota_bytes\":5000"));
+	cr_assert(it_has(&r, "\"pop3\":\"disabled\""));
+	cr_assert(it_has(&r, "\"forward_to\":[\"elsewhere@example.com\"]"));
+	cr_assert(it_has(&r, "\"forward_keep_copy\":false"));
 	it_http_free(&r);
 	hash = it_value(db, "SELECT password_hash FROM mailboxes WHERE "
 	    "address = $1", 1, p);
@@ -107,16 +101,16 @@ Test(api_update, patch_fields_and_audit)
 	/* Storage: 100000 for the company, counted in allocated quota. */
 	cr_assert_eq(call(k, "PATCH", "/api/v1/mailboxes/pat1@upd.example",
 	    "{\"quota_bytes\": 200000}", &r), 422);
-	cr_assert(has(&r, "\"field\":\"quota_bytes\""));
-	cr_assert(has(&r, "remaining storage"), "%s", r.body.data);
+	cr_assert(it_has(&r, "\"field\":\"quota_bytes\""));
+	cr_assert(it_has(&r, "remaining storage"), "%s", r.body.data);
 	it_http_free(&r);
 
 	cr_assert_eq(call(k, "PATCH", "/api/v1/mailboxes/pat1@upd.example",
 	    "{\"status\": \"maintenance\", \"forward_to\": "
 	    "[\"pat1@upd.example\"], \"colour\": 1}", &r), 422);
-	cr_assert(has(&r, "\"field\":\"status\""));
-	cr_assert(has(&r, "\"field\":\"forward_to\""));
-	cr_assert(has(&r, "\"field\":\"colour\""));
+	cr_assert(it_has(&r, "\"field\":\"status\""));
+	cr_assert(it_has(&r, "\"field\":\"forward_to\""));
+	cr_assert(it_has(&r, "\"field\":\"colour\""));
 	it_http_free(&r);
 	cr_assert_eq(call(k, "PATCH", "/api/v1/mailboxes/pat1@upd.example",
 	    "{}", &r), 422);
@@ -143,7 +137,7 @@ Test(api_update, suspensions_follow_rank)
 	/* The company admin cannot lift what an operator suspended. */
 	cr_assert_eq(call(admin, "PATCH", "/api/v1/mailboxes/pat2@upd.example",
 	    "{\"services\": {\"send\": \"enabled\"}}", &r), 403);
-	cr_assert(has(&r, "suspended by operator"), "%s", r.body.data);
+	cr_assert(it_has(&r, "suspended by operator"), "%s", r.body.data);
 	it_http_free(&r);
 	/* Support may only reset the password. */
 	cr_assert_eq(call(sup, "PATCH", "/api/v1/mailboxes/pat2@upd.example",
@@ -200,7 +194,7 @@ Test(api_update, delete_and_restore)
 	it_http_free(&r);
 	cr_assert_eq(call(k, "POST", "/api/v1/mailboxes/pat3@upd.example/restore",
 	    "", &r), 200, "%s", r.body.data);
-	cr_assert(has(&r, "\"address\":\"pat3@upd.example\""));
+	cr_assert(it_has(&r, "\"address\":\"pat3@upd.example\""));
 	it_http_free(&r);
 	cr_assert_eq(call(k, "GET", "/api/v1/mailboxes/pat3@upd.example",
 	    NULL, &r), 200);
