@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "prepare.h"
 
 enum {
 	PH_SETUP = 1,
@@ -25,6 +26,7 @@ static void	api_clear_query(struct pr_api *);
 static void	api_default_error(struct pr_api *);
 static int	api_method_ok(struct http_request *, int);
 static int	api_wait(struct pr_api *);
+static int	api_send(struct pr_api *);
 
 static int	api_drive(struct http_request *, struct pr_api *);
 
@@ -92,10 +94,10 @@ api_drive(struct http_request *req, struct pr_api *api)
 			api->phase = PH_QUERY;
 			break;
 		case PH_QUERY:
-			if (!kore_pgsql_query_param_fields(&api->sql, api->query,
-			    0, api->nparams, (const char **)api->params,
-			    NULL, NULL)) {
-				kore_pgsql_logerror(&api->sql);
+			if (!api_send(api)) {
+				kore_log(LOG_NOTICE, "api: query not sent: %s",
+				    api->sql.error != NULL ? api->sql.error :
+				    "the connection failed");
 				pr_api_problem(api, HTTP_STATUS_SERVICE_UNAVAILABLE,
 				    PR_PROBLEM_UNAVAILABLE, "Service unavailable",
 				    "the database does not answer");
@@ -119,6 +121,18 @@ api_drive(struct http_request *req, struct pr_api *api)
 			return (KORE_RESULT_OK);
 		}
 	}
+}
+
+/* Send the query: prepared, or planned for its parameters. */
+static int
+api_send(struct pr_api *api)
+{
+	if (!api->custom) {
+		return (pr_prepared_send(&api->sql, api->query, api->nparams,
+		    (const char **)api->params));
+	}
+	return (kore_pgsql_query_param_fields(&api->sql, api->query, 0,
+	    api->nparams, (const char **)api->params, NULL, NULL));
 }
 
 /* One turn of the wait for a result; 0 when we must sleep. */
@@ -195,10 +209,10 @@ api_default_error(struct pr_api *api)
 	    "Internal error", NULL);
 }
 
-void
-pr_api_query(struct pr_api *api, pr_api_fn next, const char *sql, int n, ...)
+static void
+api_queryv(struct pr_api *api, pr_api_fn next, const char *sql, int n,
+    va_list ap)
 {
-	va_list		 ap;
 	const char	*p;
 	int		 i;
 
@@ -208,12 +222,32 @@ pr_api_query(struct pr_api *api, pr_api_fn next, const char *sql, int n, ...)
 	api->query = kore_strdup(sql);
 	api->next = next;
 	api->nparams = n;
-	va_start(ap, n);
 	for (i = 0; i < n; i++) {
 		p = va_arg(ap, const char *);
 		api->params[i] = p != NULL ? kore_strdup(p) : NULL;
 	}
+}
+
+void
+pr_api_query(struct pr_api *api, pr_api_fn next, const char *sql, int n, ...)
+{
+	va_list		 ap;
+
+	va_start(ap, n);
+	api_queryv(api, next, sql, n, ap);
 	va_end(ap);
+}
+
+void
+pr_api_query_custom(struct pr_api *api, pr_api_fn next, const char *sql,
+    int n, ...)
+{
+	va_list		 ap;
+
+	va_start(ap, n);
+	api_queryv(api, next, sql, n, ap);
+	va_end(ap);
+	api->custom = 1;
 }
 
 static void
@@ -228,6 +262,7 @@ api_clear_query(struct pr_api *api)
 		api->params[i] = NULL;
 	}
 	api->nparams = 0;
+	api->custom = 0;
 	api->next = NULL;
 	api->on_error = NULL;
 }

@@ -55,6 +55,7 @@ struct pr_api {
 	char			*query;
 	int			 nparams;
 	char			*params[PR_API_MAXPARAMS];
+	int			 custom;	/* plan for these params */
 	pr_api_fn		 next;
 	/* Called instead of the default answer when the query fails. */
 	pr_api_fn		 on_error;
@@ -76,9 +77,19 @@ int	pr_api_run(struct http_request *, int methods, pr_api_fn start);
 /* The same without authentication: for logging in. */
 int	pr_api_run_public(struct http_request *, int methods, pr_api_fn start);
 
-/* Ask for a query; params are text or NULL, copied. */
+/*
+ * Ask for a query; params are text or NULL, copied.  The statement is
+ * prepared on its connection and PostgreSQL may reuse a generic plan.
+ */
 void	pr_api_query(struct pr_api *, pr_api_fn next, const char *sql,
 	    int n, ...);
+/*
+ * The same, planned anew for its parameters each time: for statements
+ * whose good plan depends on them (optional filters, prefix searches),
+ * where a generic plan can scan a whole table.
+ */
+void	pr_api_query_custom(struct pr_api *, pr_api_fn next,
+	    const char *sql, int n, ...);
 
 /* Answers; the first one counts. */
 void	pr_api_json(struct pr_api *, int status, const char *body, size_t);

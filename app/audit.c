@@ -102,7 +102,7 @@ audit_list(struct pr_api *api)
 	}
 
 	/* Newest first: the cursor is the last id shown, in hex. */
-	pr_api_query(api, audit_listed,
+	pr_api_query_custom(api, audit_listed,
 	    "WITH page AS (SELECT l.id, json_build_object('id', l.id, "
 	    "'at', l.at, 'company_id', l.company_id, 'actor', l.actor, "
 	    "'actor_key_id', l.actor_key_id, 'actor_admin_id', "

@@ -138,7 +138,7 @@ companies_list(struct pr_api *api)
 	 * asked tells whether there is a next page; the cursor is the last
 	 * id shown, in hex, as the other lists give it.
 	 */
-	pr_api_query(api, companies_listed,
+	pr_api_query_custom(api, companies_listed,
 	    "WITH page AS (SELECT c.id, " COMPANY_JSON " AS j " COMPANY_FROM
 	    "WHERE " COMPANY_SCOPE "AND ($2::bigint IS NULL OR c.id > $2) "
 	    "AND ($3 = '%' OR lower(c.name) LIKE $3) "

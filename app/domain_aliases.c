@@ -63,7 +63,7 @@ aliases_list(struct pr_api *api)
 		return;
 	if (!pr_param_page(api, &page))
 		return;
-	pr_api_query(api, aliases_listed,
+	pr_api_query_custom(api, aliases_listed,
 	    "WITH " ALIAS_DOMAIN "), "
 	    "page AS (SELECT a.name, " DOMAIN_ALIAS_JSON " AS j FROM dom d "
 	    "JOIN domain_aliases a ON a.company_id = d.company_id AND "

@@ -134,7 +134,7 @@ domains_list(struct pr_api *api)
 	 * cursor is the last name shown, in hex.  A company filter narrows
 	 * the actor's scope, never widens it.
 	 */
-	pr_api_query(api, domains_listed,
+	pr_api_query_custom(api, domains_listed,
 	    "WITH page AS (SELECT d.name, " DOMAIN_JSON " AS j " DOMAIN_FROM
 	    "WHERE " DOMAIN_SCOPE "AND ($3 = '' OR d.name > $3) "
 	    "AND ($4 = '%' OR d.name LIKE $4) "

@@ -100,7 +100,7 @@ keys_list(struct pr_api *api)
 	if (!pr_param_page(api, &page) ||
 	    !company_param(api, company, sizeof(company)))
 		return;
-	pr_api_query(api, keys_listed,
+	pr_api_query_custom(api, keys_listed,
 	    "WITH page AS (SELECT k.key_id, " KEY_JSON " AS j FROM api_keys k "
 	    "WHERE ($1::bigint = 0 OR k.company_id = $1) "
 	    "AND ($2 = '' OR k.key_id > $2) "
