@@ -10,9 +10,10 @@
 #include "api.h"
 
 /* Mailboxes that are not deleted. */
+/* Live mailboxes, from the counters of sql/011. */
 #define DOMAIN_MAILBOXES						\
-	"(SELECT count(*) FROM mailboxes m WHERE m.company_id = "	\
-	"d.company_id AND m.domain_id = d.id AND m.deleted_at IS NULL)"
+	"coalesce((SELECT u.mailboxes FROM domain_usage u WHERE "	\
+	"u.company_id = d.company_id AND u.domain_id = d.id), 0)"
 
 #define DOMAIN_ALIAS_NAMES						\
 	"coalesce((SELECT json_agg(a.name ORDER BY a.name) FROM "	\

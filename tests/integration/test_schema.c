@@ -306,3 +306,53 @@ Test(schema, placement_counters_follow_mailboxes)
 	    "mailstore_company_counts WHERE mailstore_id = $1 AND "
 	    "company_id = $2", 2, p), 1);
 }
+
+/* The counters of sql/011 against a recount, after each kind of change. */
+static void
+usage_matches(const char *company, const char *domain, long long n,
+    long long quota)
+{
+	const char	*p[2] = { company, domain };
+
+	cr_assert_eq(it_count(db, "SELECT count(*) FROM mailboxes WHERE "
+	    "company_id = $1 AND domain_id = $2 AND deleted_at IS NULL",
+	    2, p), n);
+	cr_assert_eq(it_count(db, "SELECT coalesce(sum(quota_bytes), 0) FROM "
+	    "mailboxes WHERE company_id = $1 AND domain_id = $2 AND "
+	    "deleted_at IS NULL", 2, p), quota);
+	cr_assert_eq(it_count(db, "SELECT mailboxes FROM pr_domain_usage($1, "
+	    "$2)", 2, p), n);
+	cr_assert_eq(it_count(db, "SELECT quota_bytes FROM "
+	    "pr_domain_usage($1, $2)", 2, p), quota);
+	cr_assert_eq(it_count(db, "SELECT mailboxes FROM "
+	    "pr_company_usage($1)", 1, p), n);
+	cr_assert_eq(it_count(db, "SELECT quota_bytes FROM "
+	    "pr_company_usage($1)", 1, p), quota);
+}
+
+Test(schema, usage_counters_follow_mailboxes)
+{
+	const char	*p[1] = { c1 };
+
+	usage_matches(c1, d1, 0, 0);
+	cr_assert_str_eq(mailbox(c1, d1, "u1", ms, "active"), OK);
+	cr_assert_str_eq(mailbox(c1, d1, "u2", ms, "active"), OK);
+	usage_matches(c1, d1, 2, 2000);
+	it_ok(db, "UPDATE mailboxes SET quota_bytes = 5000 WHERE "
+	    "company_id = $1 AND local_part = 'u1'", 1, p);
+	usage_matches(c1, d1, 2, 6000);
+	it_ok(db, "UPDATE mailboxes SET deleted_at = now() WHERE "
+	    "company_id = $1 AND local_part = 'u1'", 1, p);
+	usage_matches(c1, d1, 1, 1000);
+	it_ok(db, "UPDATE mailboxes SET deleted_at = NULL WHERE "
+	    "company_id = $1 AND local_part = 'u1'", 1, p);
+	usage_matches(c1, d1, 2, 6000);
+	it_ok(db, "DELETE FROM mailboxes WHERE company_id = $1 AND "
+	    "local_part = 'u2'", 1, p);
+	usage_matches(c1, d1, 1, 5000);
+	it_ok(db, "UPDATE mailboxes SET deleted_at = now() WHERE "
+	    "company_id = $1 AND local_part = 'u1'", 1, p);
+	it_ok(db, "DELETE FROM mailboxes WHERE company_id = $1 AND "
+	    "local_part = 'u1'", 1, p);
+	usage_matches(c1, d1, 0, 0);
+}
