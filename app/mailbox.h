@@ -30,6 +30,21 @@
 	"AND d.id = m.domain_id JOIN clusters c ON c.id = m.cluster_id " \
 	"JOIN mailstores s ON s.id = m.mailstore_id "
 
+#define MAILBOX_FROM	"FROM mailboxes m " MAILBOX_JOINS
+
+/* $2 company (0: any), $3 domain scope (NULL: any) */
+#define MAILBOX_SCOPE							\
+	"m.deleted_at IS NULL AND ($2::bigint = 0 OR m.company_id = $2) " \
+	"AND ($3::bigint[] IS NULL OR m.domain_id = ANY($3::bigint[])) "
+
+/*
+ * One mailbox by address: $1 staff (t/f), $2 and $3 the scope, $4 the
+ * address.  `make bench` gives pgbench this very statement.
+ */
+#define MAILBOX_GET_SQL							\
+	"SELECT " MAILBOX_JSON("$1") " " MAILBOX_FROM			\
+	"WHERE m.address = $4 AND " MAILBOX_SCOPE
+
 struct pr_api;
 struct pr_fields;
 struct pr_json;

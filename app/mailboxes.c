@@ -22,12 +22,6 @@ int	pr_mailbox(struct http_request *);
 int	pr_mailboxes(struct http_request *);
 int	pr_mailbox_restore_route(struct http_request *);
 
-#define MAILBOX_FROM	"FROM mailboxes m " MAILBOX_JOINS
-
-/* $2 company (0: any), $3 domain scope (NULL: any) */
-#define MAILBOX_SCOPE							\
-	"m.deleted_at IS NULL AND ($2::bigint = 0 OR m.company_id = $2) " \
-	"AND ($3::bigint[] IS NULL OR m.domain_id = ANY($3::bigint[])) "
 
 static const char *
 staff(struct pr_api *api)
@@ -79,10 +73,8 @@ mailbox_get(struct pr_api *api)
 		mailbox_found(api);
 		return;
 	}
-	pr_api_query(api, mailbox_found, "SELECT " MAILBOX_JSON("$1") " "
-	    MAILBOX_FROM "WHERE m.address = $4 AND " MAILBOX_SCOPE,
-	    4, staff(api), api->actor.company, pr_actor_domains(&api->actor),
-	    address);
+	pr_api_query(api, mailbox_found, MAILBOX_GET_SQL, 4, staff(api),
+	    api->actor.company, pr_actor_domains(&api->actor), address);
 }
 
 int
@@ -111,16 +103,79 @@ mailboxes_listed(struct pr_api *api)
 	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
 }
 
+/*
+ * A page of mailboxes in address order: $1 staff, $2 and $3 the scope,
+ * $4 the cursor ("" first: every address is greater), $5 a lower-cased
+ * prefix of the address or the display name, $6 a domain, $7 a status,
+ * $8 the limit.  A prefix is a range: in the "C" collation every string
+ * that starts with p lies in [p, p || U+10FFFF).  Address and display
+ * name are searched apart, each with its index: one OR would walk the
+ * company's mailboxes until enough display names match.  The display
+ * names that match are all read (OFFSET 0 keeps the planner from that
+ * walk) and sorted.  One more row than asked tells whether there is a
+ * next page; the cursor is the last address shown, in hex.
+ */
+#define MAILBOX_LIST_WHERE(SCOPE, FILTERS)				\
+	SCOPE "AND m.deleted_at IS NULL AND m.address > $4 " FILTERS
+
+/*
+ * Without filters, the one variant that is prepared: parameters alone
+ * are one-time checks there, where an OR of a parameter and a column
+ * would make a generic plan start from the wrong index.
+ */
+#define MAILBOX_LIST_PLAIN						\
+	"AND $3::bigint[] IS NULL AND $6 = '' AND $7 = '' "
+#define MAILBOX_LIST_FILTERS						\
+	"AND ($3::bigint[] IS NULL OR m.domain_id = ANY($3::bigint[])) " \
+	"AND ($6 = '' OR m.domain_id = (SELECT id FROM domains "	\
+	"WHERE name = $6)) AND ($7 = '' OR m.status = $7) "
+
+#define MAILBOX_LIST_SQL(SCOPE, FILTERS)						\
+	"WITH hits AS ((SELECT m.address " MAILBOX_LIST_FROM "WHERE "	\
+	MAILBOX_LIST_WHERE(SCOPE, FILTERS) "AND m.address >= $5 "		\
+	"AND m.address < $5 || chr(1114111) "				\
+	"ORDER BY m.address LIMIT $8::int + 1) UNION "			\
+	"(SELECT address FROM (SELECT m.address " MAILBOX_LIST_FROM	\
+	"WHERE " MAILBOX_LIST_WHERE(SCOPE, FILTERS) "AND $5 <> '' AND "		\
+	"lower(m.display_name) COLLATE \"C\" >= $5 AND "		\
+	"lower(m.display_name) COLLATE \"C\" < $5 || chr(1114111) "	\
+	"OFFSET 0) n ORDER BY address LIMIT $8::int + 1)), "		\
+	"page AS (SELECT m.address, " MAILBOX_JSON("$1") " AS j "	\
+	MAILBOX_FROM "WHERE m.address IN (SELECT address FROM hits) "	\
+	"ORDER BY m.address LIMIT $8::int + 1) "			\
+	"SELECT json_build_object('items', coalesce((SELECT json_agg(j " \
+	"ORDER BY address) FROM (SELECT * FROM page ORDER BY address "	\
+	"LIMIT $8::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "	\
+	"count(*) FROM page) > $8::int THEN (SELECT encode(convert_to("	\
+	"address, 'UTF8'), 'hex') FROM page ORDER BY address OFFSET "	\
+	"$8::int - 1 LIMIT 1) END)"
+
+/* No join: a generic plan would start from the company's domains. */
+#define MAILBOX_LIST_FROM	"FROM mailboxes m "
+
+/* A company's own mailboxes, by the indexes that lead with it. */
+#define MAILBOX_OWN	"m.company_id = $2::bigint "
+/* Provider staff's: every company's ($2 is 0). */
+#define MAILBOX_ALL	"$2::bigint = 0 "
+
+static const char *const mailboxes_sql[2][2] = {
+	{ MAILBOX_LIST_SQL(MAILBOX_ALL, MAILBOX_LIST_PLAIN),
+	  MAILBOX_LIST_SQL(MAILBOX_ALL, MAILBOX_LIST_FILTERS) },
+	{ MAILBOX_LIST_SQL(MAILBOX_OWN, MAILBOX_LIST_PLAIN),
+	  MAILBOX_LIST_SQL(MAILBOX_OWN, MAILBOX_LIST_FILTERS) },
+};
+
 static void
 mailboxes_list(struct pr_api *api)
 {
-	struct pr_page	page;
-	char		like[3 * PR_ADDRESS_MAX + 2];
-	char		domain_in[PR_DOMAIN_MAX * 3];
-	char		domain[PR_DOMAIN_MAX + 1], status[32];
+	struct pr_page	 page;
+	char		 q[PR_ADDRESS_MAX + 1];
+	char		 domain_in[PR_DOMAIN_MAX * 3];
+	char		 domain[PR_DOMAIN_MAX + 1], status[32];
+	int		 own;
 
 	if (!pr_param_page(api, &page) ||
-	    !pr_param_prefix(api, "q", like, sizeof(like)) ||
+	    !pr_param_lower(api, "q", q, sizeof(q)) ||
 	    !pr_param(api, "domain", domain_in, sizeof(domain_in)) ||
 	    !pr_param(api, "status", status, sizeof(status)))
 		return;
@@ -132,27 +187,23 @@ mailboxes_list(struct pr_api *api)
 		    "domain is not a domain name");
 		return;
 	}
+	own = api->actor.company_id != 0;
 
 	/*
-	 * One more row than asked tells whether there is a next page; the
-	 * cursor is the last address shown, in hex.
+	 * A page by prefix and cursor alone keeps one plan, prepared; a
+	 * filter or a domain scope is planned for its values, which decide
+	 * whether an index on them beats the walk in address order.
 	 */
-	pr_api_query(api, mailboxes_listed,
-	    "WITH page AS (SELECT m.address, " MAILBOX_JSON("$1") " AS j "
-	    MAILBOX_FROM "WHERE " MAILBOX_SCOPE
-	    "AND ($4 = '' OR m.address > $4) "
-	    "AND ($5 = '%' OR m.address LIKE $5 OR "
-	    "lower(m.display_name) COLLATE \"C\" LIKE $5) "
-	    "AND ($6 = '' OR d.name = $6) AND ($7 = '' OR m.status = $7) "
-	    "ORDER BY m.address LIMIT $8::int + 1) "
-	    "SELECT json_build_object('items', coalesce((SELECT json_agg(j "
-	    "ORDER BY address) FROM (SELECT * FROM page ORDER BY address "
-	    "LIMIT $8::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "
-	    "count(*) FROM page) > $8::int THEN (SELECT encode(convert_to("
-	    "address, 'UTF8'), 'hex') FROM page ORDER BY address OFFSET "
-	    "$8::int - 1 LIMIT 1) END)",
-	    8, staff(api), api->actor.company, pr_actor_domains(&api->actor),
-	    page.after, like, domain, status, page.limit);
+	if (pr_actor_domains(&api->actor) == NULL && domain[0] == '\0' &&
+	    status[0] == '\0') {
+		pr_api_query(api, mailboxes_listed, mailboxes_sql[own][0], 8,
+		    staff(api), api->actor.company, NULL, page.after, q, domain,
+		    status, page.limit);
+		return;
+	}
+	pr_api_query_custom(api, mailboxes_listed, mailboxes_sql[own][1], 8,
+	    staff(api), api->actor.company, pr_actor_domains(&api->actor),
+	    page.after, q, domain, status, page.limit);
 }
 
 int

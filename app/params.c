@@ -56,15 +56,26 @@ pr_param_page(struct pr_api *api, struct pr_page *pg)
 }
 
 int
+pr_param_lower(struct pr_api *api, const char *name, char *out,
+    size_t outlen)
+{
+	char	*p;
+
+	if (!pr_param(api, name, out, outlen))
+		return (0);
+	for (p = out; *p != '\0'; p++)
+		*p = (char)tolower((unsigned char)*p);
+	return (1);
+}
+
+int
 pr_param_prefix(struct pr_api *api, const char *name, char *like,
     size_t likelen)
 {
-	char	q[PR_ADDRESS_MAX + 1], detail[64], *p;
+	char	q[PR_ADDRESS_MAX + 1], detail[64];
 
-	if (!pr_param(api, name, q, sizeof(q)))
+	if (!pr_param_lower(api, name, q, sizeof(q)))
 		return (0);
-	for (p = q; *p != '\0'; p++)
-		*p = (char)tolower((unsigned char)*p);
 	if (pr_like_prefix(q, like, likelen) == -1) {
 		snprintf(detail, sizeof(detail), "%s is too long", name);
 		return (bad(api, detail));

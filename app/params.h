@@ -23,6 +23,9 @@ int	pr_param(struct pr_api *, const char *name, char *out,
 	    size_t outlen);
 /* limit and cursor (hex of the last key shown, as next_cursor gives). */
 int	pr_param_page(struct pr_api *, struct pr_page *);
+/* A parameter, lower-cased. */
+int	pr_param_lower(struct pr_api *, const char *name, char *out,
+	    size_t outlen);
 /* A prefix search, lower-cased, as a LIKE pattern ("%" when absent). */
 int	pr_param_prefix(struct pr_api *, const char *name, char *like,
 	    size_t likelen);

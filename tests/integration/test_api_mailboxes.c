@@ -187,6 +187,11 @@ Test(api_mailboxes, list_pages_and_filters)
 	cr_assert_eq(walk(one, "&q=Bob%20T", 3), 2);
 	cr_assert_eq(walk(one, "&q=al_", 3), 2);
 	cr_assert_eq(walk(one, "&q=a%25", 3), 0);
+	/* A prefix with a filter, and provider staff across companies. */
+	cr_assert_eq(walk(one, "&q=al&domain=uno.api.example", 1), 2);
+	cr_assert_eq(walk(key("operator", NULL, NULL, 0), "&q=al_x", 1), 3);
+	cr_assert_eq(walk(key("company_admin", "Api Two", NULL, 0), "&q=al",
+	    1), 2);
 }
 
 Test(api_mailboxes, list_refuses_bad_parameters)
