@@ -106,9 +106,13 @@ test: build
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 	@tests/run.sh
 
-bench: build
+bench: build $(B)/bench-mailbox-sql
 	@$(MAKE) --no-print-directory install-packages PKGS="$(BENCH_PACKAGES)"
 	@conf/scripts/bench.sh
+
+# The mailbox lookup's statement, for pgbench.
+$(B)/bench-mailbox-sql: tests/bench/mailbox_sql.c app/mailbox.h
+	$(CC) $(PR_CFLAGS) -Iapp -o $@ tests/bench/mailbox_sql.c
 
 # libFuzzer targets, each run for FUZZ_SECONDS on a corpus kept in build/.
 fuzz: deps

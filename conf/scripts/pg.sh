@@ -61,7 +61,7 @@ pg_start() {
 	dir=$(cd "$1" && pwd)
 	pg_as "$PG_BIN/pg_ctl" -D "$dir" status >/dev/null 2>&1 && return 0
 	pg_as "$PG_BIN/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 30 \
-	    -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c max_connections=200 -c fsync=${PG_FSYNC:-on}" \
+	    -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c max_connections=200 -c fsync=${PG_FSYNC:-on} -c shared_buffers=${PG_SHARED_BUFFERS:-128MB}" \
 	    start >/dev/null || {
 		tail -n 20 "$dir/server.log" >&2
 		return 1
