@@ -8,7 +8,7 @@ KORE_FEATURES	:= $(shell cat /usr/share/kore/features 2>/dev/null)
 # Debian packages the build, the server and the tests need.
 DEB_PACKAGES	:= kore libpq-dev libssl-dev libcsv-dev libcriterion-dev \
 		   libcrypt-dev libidn2-dev libcurl4-openssl-dev postgresql \
-		   nginx-light openssl dovecot-core \
+		   nginx-light openssl dovecot-core python3-jsonschema \
 		   curl util-linux clang
 BENCH_PACKAGES	:= wrk
 

@@ -36,6 +36,8 @@ export PR_TEST_TMP=$STACK_TMP
 export PR_TEST_PGDIR=$PGDIR
 export PR_TEST_RUN_PORT=$((PORT + 1))
 export PR_TEST_TLS_PORT=$((PORT + 2))
+# Every API answer, for the check against the OpenAPI document.
+export PR_TEST_RESPONSES=$STACK_TMP/responses.jsonl
 
 status=0
 echo "== unit tests (AddressSanitizer, UBSan)"
@@ -43,6 +45,9 @@ build/unit --jobs 2 || status=1
 echo "== integration tests (PostgreSQL, HTTP, CLI; AddressSanitizer, UBSan)"
 # One job: a test stops and starts the database under the running server.
 build/itest --jobs 1 ${ITEST_FILTER:+--filter "$ITEST_FILTER"} || status=1
+echo "== API answers against assets/openapi.json"
+python3 tests/schema/check.py assets/openapi.json "$PR_TEST_RESPONSES" ||
+    status=1
 
 # A worker that crashed under the sanitizers answered nothing, which a test
 # may not notice: the server's log must hold no report.

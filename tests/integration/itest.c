@@ -1,5 +1,6 @@
 #include <criterion/criterion.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,6 +221,41 @@ it_http(const char *method, const char *url, const char *hdr,
 	return (it_http_body(method, url, hdr, NULL, NULL, r));
 }
 
+/*
+ * Every answer of the API goes to $PR_TEST_RESPONSES, one JSON object a
+ * line, for tests/schema_check.py to hold against the OpenAPI document.
+ * One write(2) a record with O_APPEND: tests run in several processes.
+ */
+static void
+record(const char *method, const char *url, const struct it_http *r)
+{
+	const char	*file = getenv("PR_TEST_RESPONSES");
+	const char	*base = getenv("PR_TEST_URL");
+	struct sbuf	 line;
+	int		 fd;
+
+	if (file == NULL || base == NULL ||
+	    strncmp(url, base, strlen(base)) != 0 ||
+	    strncmp(url + strlen(base), "/api/", 5) != 0)
+		return;
+	sbuf_init(&line);
+	sbuf_puts(&line, "{\"method\":");
+	sbuf_json_str(&line, method);
+	sbuf_puts(&line, ",\"path\":");
+	sbuf_json_str(&line, url + strlen(base));
+	sbuf_printf(&line, ",\"status\":%ld,\"content_type\":", r->status);
+	sbuf_json_str(&line, r->content_type);
+	sbuf_puts(&line, ",\"body\":");
+	sbuf_json_strn(&line, r->body.data ? r->body.data : "", r->body.len);
+	sbuf_puts(&line, "}\n");
+	if ((fd = open(file, O_WRONLY | O_APPEND | O_CREAT, 0644)) != -1) {
+		if (write(fd, line.data, line.len) != (ssize_t)line.len)
+			fprintf(stderr, "record: %s: short write\n", file);
+		close(fd);
+	}
+	sbuf_free(&line);
+}
+
 int
 it_http_body(const char *method, const char *url, const char *hdr,
     const char *hdr2, const char *body, struct it_http *r)
@@ -251,9 +287,10 @@ it_http_body(const char *method, const char *url, const char *hdr,
 	    strcmp(method, "PUT") == 0)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body ? body : "");
 	rc = curl_easy_perform(c);
-	if (rc == CURLE_OK)
+	if (rc == CURLE_OK) {
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	else
+		record(method, url, r);
+	} else
 		fprintf(stderr, "it_http: %s %s: %s\n", method, url,
 		    curl_easy_strerror(rc));
 	curl_slist_free_all(h);
