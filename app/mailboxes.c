@@ -116,22 +116,13 @@ mailboxes_list(struct pr_api *api)
 {
 	struct pr_page	page;
 	char		like[3 * PR_ADDRESS_MAX + 2];
-	char		domain_in[PR_DOMAIN_MAX * 3];
 	char		domain[PR_DOMAIN_MAX + 1], status[32];
 
 	if (!pr_param_page(api, &page) ||
 	    !pr_param_prefix(api, "q", like, sizeof(like)) ||
-	    !pr_param(api, "domain", domain_in, sizeof(domain_in)) ||
+	    !pr_param_domain(api, "domain", domain, sizeof(domain)) ||
 	    !pr_param(api, "status", status, sizeof(status)))
 		return;
-	domain[0] = '\0';
-	if (domain_in[0] != '\0' &&
-	    pr_domain_check(domain_in, domain, sizeof(domain)) != NULL) {
-		pr_api_problem(api, HTTP_STATUS_BAD_REQUEST,
-		    PR_PROBLEM_BAD_REQUEST, "Bad request",
-		    "domain is not a domain name");
-		return;
-	}
 
 	/*
 	 * One more row than asked tells whether there is a next page; the
@@ -145,12 +136,7 @@ mailboxes_list(struct pr_api *api)
 	    "lower(m.display_name) COLLATE \"C\" LIKE $5) "
 	    "AND ($6 = '' OR d.name = $6) AND ($7 = '' OR m.status = $7) "
 	    "ORDER BY m.address LIMIT $8::int + 1) "
-	    "SELECT json_build_object('items', coalesce((SELECT json_agg(j "
-	    "ORDER BY address) FROM (SELECT * FROM page ORDER BY address "
-	    "LIMIT $8::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "
-	    "count(*) FROM page) > $8::int THEN (SELECT encode(convert_to("
-	    "address, 'UTF8'), 'hex') FROM page ORDER BY address OFFSET "
-	    "$8::int - 1 LIMIT 1) END)",
+	    PR_PAGE_ANSWER("address", "address", "$8::int"),
 	    8, staff(api), api->actor.company, pr_actor_domains(&api->actor),
 	    page.after, like, domain, status, page.limit);
 }
