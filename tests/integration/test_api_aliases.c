@@ -188,12 +188,24 @@ Test(api_aliases, idna_and_odd_local_parts)
 	it_http_free(&r);
 }
 
+/* many@one.ali.example to n targets, as a request body. */
+static void
+many_targets(struct sbuf *b, int n)
+{
+	int	i;
+
+	sbuf_reset(b);
+	sbuf_puts(b, "{\"address\": \"many@one.ali.example\", \"targets\": [");
+	for (i = 0; i < n; i++)
+		sbuf_printf(b, "%s\"t%d@x.example\"", i ? ", " : "", i);
+	sbuf_puts(b, "]}");
+}
+
 Test(api_aliases, every_field_error_at_once)
 {
 	struct sbuf	 big;
 	struct it_http	 r;
 	const char	*k = key("company_admin", "Ali One", NULL);
-	int		 i;
 
 	refused("POST", k, "/api/v1/aliases", "{\"address\": \"bad address@"
 	    "one.ali.example\", \"targets\": [\"a@x.example\", "
@@ -242,20 +254,11 @@ Test(api_aliases, every_field_error_at_once)
 
 	/* 1000 targets are the most; 1001 are refused as a whole. */
 	sbuf_init(&big);
-	sbuf_puts(&big, "{\"address\": \"many@one.ali.example\", "
-	    "\"targets\": [");
-	for (i = 0; i < 1001; i++)
-		sbuf_printf(&big, "%s\"t%d@x.example\"", i ? ", " : "", i);
-	sbuf_puts(&big, "]}");
+	many_targets(&big, 1001);
 	refused("POST", k, "/api/v1/aliases", big.data, 422,
 	    "\"field\":\"targets\",\"message\":\"must be an array of 1 to "
 	    "1000");
-	sbuf_reset(&big);
-	sbuf_puts(&big, "{\"address\": \"many@one.ali.example\", "
-	    "\"targets\": [");
-	for (i = 0; i < 1000; i++)
-		sbuf_printf(&big, "%s\"t%d@x.example\"", i ? ", " : "", i);
-	sbuf_puts(&big, "]}");
+	many_targets(&big, 1000);
 	cr_assert_eq(it_call(k, "POST", "/api/v1/aliases", big.data, &r), 201,
 	    "%s", r.body.data);
 	it_http_free(&r);
@@ -714,8 +717,8 @@ Test(api_aliases, purged_mailbox_clears_its_catchall)
 	    "password_hash, quota_bytes, cluster_id, mailstore_id, deleted_at) "
 	    "SELECT d.company_id, d.id, 'purged', '{SHA512-CRYPT}$6$x$y', "
 	    "1000, s.cluster_id, s.id, now() - interval '31 days' FROM "
-	    "domains d, mailstores s WHERE d.name = 'xn--bcher-kva.ali.example' AND "
-	    "s.name = 'alc1'", 0, NULL);
+	    "domains d, mailstores s WHERE d.name = "
+	    "'xn--bcher-kva.ali.example' AND s.name = 'alc1'", 0, NULL);
 	it_ok(db, "UPDATE domains SET catchall = "
 	    "'purged@xn--bcher-kva.ali.example' WHERE name = "
 	    "'xn--bcher-kva.ali.example'", 0, NULL);
