@@ -348,6 +348,22 @@ pr_api_empty(struct pr_api *api, int status)
 	http_response(api->req, status, NULL, 0);
 }
 
+void
+pr_api_deleted(struct pr_api *api, const char *not_found)
+{
+	if (pr_api_rows(api) != 1) {
+		pr_api_problem(api, HTTP_STATUS_NOT_FOUND, PR_PROBLEM_NOT_FOUND,
+		    "Not found", not_found);
+		return;
+	}
+	if (!pr_api_isnull(api, 0, 0)) {
+		pr_api_problem(api, HTTP_STATUS_CONFLICT, PR_PROBLEM_CONFLICT,
+		    "Conflict", pr_api_value(api, 0, 0));
+		return;
+	}
+	pr_api_empty(api, HTTP_STATUS_NO_CONTENT);
+}
+
 int
 pr_api_rows(struct pr_api *api)
 {

@@ -97,6 +97,12 @@ void	pr_api_problem(struct pr_api *, int status, const char *type,
 	    const char *title, const char *detail);
 /* An answer without a body, such as 204 to a DELETE. */
 void	pr_api_empty(struct pr_api *, int status);
+/*
+ * Answer a delete statement whose one row holds its refusal in column 0
+ * (NULL when it deleted): 404 (detail not_found) without a row, 409 with
+ * the refusal, else 204.
+ */
+void	pr_api_deleted(struct pr_api *, const char *not_found);
 
 /* Result access for a step. */
 int		 pr_api_rows(struct pr_api *);

@@ -120,12 +120,7 @@ audit_list(struct pr_api *api)
 	    "AND ($8::timestamptz IS NULL OR l.at >= $8) "
 	    "AND ($9::timestamptz IS NULL OR l.at <= $9) "
 	    "ORDER BY l.id DESC LIMIT $10::int + 1) "
-	    "SELECT json_build_object('items', coalesce((SELECT json_agg(j "
-	    "ORDER BY id DESC) FROM (SELECT * FROM page ORDER BY id DESC "
-	    "LIMIT $10::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "
-	    "count(*) FROM page) > $10::int THEN (SELECT encode(convert_to("
-	    "id::text, 'UTF8'), 'hex') FROM page ORDER BY id DESC OFFSET "
-	    "$10::int - 1 LIMIT 1) END)",
+	    PR_PAGE_ANSWER("id DESC", "id::text", "$10::int"),
 	    10, api->actor.company, OR_NULL(page.after), OR_NULL(f.company),
 	    OR_NULL(f.object_type), OR_NULL(f.object_id), OR_NULL(f.actor),
 	    OR_NULL(f.action), OR_NULL(f.from), OR_NULL(f.to), page.limit);

@@ -144,12 +144,7 @@ companies_list(struct pr_api *api)
 	    "AND ($3 = '%' OR lower(c.name) LIKE $3) "
 	    "AND ($4::text IS NULL OR c.status = $4) "
 	    "ORDER BY c.id LIMIT $5::int + 1) "
-	    "SELECT json_build_object('items', coalesce((SELECT json_agg(j "
-	    "ORDER BY id) FROM (SELECT * FROM page ORDER BY id "
-	    "LIMIT $5::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "
-	    "count(*) FROM page) > $5::int THEN (SELECT encode(convert_to("
-	    "id::text, 'UTF8'), 'hex') FROM page ORDER BY id OFFSET "
-	    "$5::int - 1 LIMIT 1) END)",
+	    PR_PAGE_ANSWER("id", "id::text", "$5::int"),
 	    5, api->actor.company, page.after[0] != '\0' ? page.after : NULL,
 	    like, status[0] != '\0' ? status : NULL, page.limit);
 }

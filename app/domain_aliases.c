@@ -69,12 +69,7 @@ aliases_list(struct pr_api *api)
 	    "JOIN domain_aliases a ON a.company_id = d.company_id AND "
 	    "a.domain_id = d.id WHERE ($4 = '' OR a.name > $4) "
 	    "ORDER BY a.name LIMIT $5::int + 1) "
-	    "SELECT json_build_object('items', coalesce((SELECT json_agg(j "
-	    "ORDER BY name) FROM (SELECT * FROM page ORDER BY name "
-	    "LIMIT $5::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "
-	    "count(*) FROM page) > $5::int THEN (SELECT encode(convert_to("
-	    "name, 'UTF8'), 'hex') FROM page ORDER BY name OFFSET "
-	    "$5::int - 1 LIMIT 1) END) FROM dom",
+	    PR_PAGE_ANSWER("name", "name", "$5::int") " FROM dom",
 	    5, api->actor.company, pr_actor_domains(&api->actor), domain,
 	    page.after, page.limit);
 }

@@ -96,15 +96,5 @@ pr_domain_delete(struct pr_api *api)
 static void
 delete_done(struct pr_api *api)
 {
-	if (pr_api_rows(api) != 1) {
-		pr_api_problem(api, HTTP_STATUS_NOT_FOUND, PR_PROBLEM_NOT_FOUND,
-		    "Not found", "no such domain");
-		return;
-	}
-	if (!pr_api_isnull(api, 0, 0)) {
-		pr_api_problem(api, HTTP_STATUS_CONFLICT, PR_PROBLEM_CONFLICT,
-		    "Conflict", pr_api_value(api, 0, 0));
-		return;
-	}
-	pr_api_empty(api, HTTP_STATUS_NO_CONTENT);
+	pr_api_deleted(api, "no such domain");
 }

@@ -20,6 +20,7 @@
 #define SEG_DOMAIN	3
 
 static void	update_done(struct pr_api *);
+static void	update_failed(struct pr_api *);
 
 static const char *const statuses[] = { "active", "suspended", NULL };
 
@@ -182,6 +183,7 @@ pr_domain_update(struct pr_api *api)
 	    8, api->actor.company, pr_actor_domains(&api->actor), name,
 	    patch.data, api->actor.who, api->actor.key_id, remote,
 	    api->actor.admin_id);
+	api->on_error = update_failed;
 	sbuf_free(&patch);
 }
 
@@ -192,4 +194,21 @@ update_done(struct pr_api *api)
 	    "max_storage_bytes", NULL };
 
 	pr_field_answer_row(api, "no such domain", names);
+}
+
+/*
+ * The catch-all's address was deleted after this statement looked: the
+ * key of sql/008 refuses to point at it.
+ */
+static void
+update_failed(struct pr_api *api)
+{
+	struct pr_fields	f;
+
+	if (strcmp(api->sqlstate, "23503") != 0)
+		return;
+	pr_fields_init(&f);
+	pr_fields_add(&f, "catchall", "no mailbox or alias of this company "
+	    "has this address");
+	pr_fields_answer(api, &f);
 }

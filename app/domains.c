@@ -141,12 +141,7 @@ domains_list(struct pr_api *api)
 	    "AND ($5::bigint IS NULL OR d.company_id = $5) "
 	    "AND ($6::text IS NULL OR d.status = $6) "
 	    "ORDER BY d.name LIMIT $7::int + 1) "
-	    "SELECT json_build_object('items', coalesce((SELECT json_agg(j "
-	    "ORDER BY name) FROM (SELECT * FROM page ORDER BY name "
-	    "LIMIT $7::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "
-	    "count(*) FROM page) > $7::int THEN (SELECT encode(convert_to("
-	    "name, 'UTF8'), 'hex') FROM page ORDER BY name OFFSET "
-	    "$7::int - 1 LIMIT 1) END)",
+	    PR_PAGE_ANSWER("name", "name", "$7::int"),
 	    7, api->actor.company, pr_actor_domains(&api->actor), page.after,
 	    like, company[0] != '\0' ? company : NULL,
 	    status[0] != '\0' ? status : NULL, page.limit);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "fields.h"
+#include "validate.h"
 
 int
 pr_field_int(struct pr_fields *f, const struct pr_json *obj, const char *name,
@@ -55,6 +56,71 @@ pr_field_oneof(struct pr_fields *f, const struct pr_json *obj,
 	    nullable ? ", or null" : "");
 	sbuf_free(&list);
 	return (PR_FIELD_BAD);
+}
+
+/* One element of an address list; 0 when it is bad (and said so). */
+static int
+field_address(struct pr_fields *f, const char *field,
+    const struct pr_json *e, const char *self, char *out, size_t outlen)
+{
+	const char	*why;
+
+	if (e->type != PR_JSON_STRING) {
+		pr_fields_add(f, field, "must be an address, a string");
+		return (0);
+	}
+	if ((why = pr_address_check(e->u.string.s, out, outlen)) != NULL) {
+		pr_fields_add(f, field, "%s", why);
+		return (0);
+	}
+	if (self != NULL && strcmp(out, self) == 0) {
+		pr_fields_add(f, field, "must not be %s itself", self);
+		out[0] = '\0';
+		return (0);
+	}
+	return (1);
+}
+
+int
+pr_field_addresses(struct pr_fields *f, const struct pr_json *obj,
+    const char *name, size_t min, size_t max, const char *self,
+    struct sbuf *out)
+{
+	const struct pr_json	*v, *e;
+	char			(*seen)[PR_ADDRESS_MAX + 1];
+	char			 field[64];
+	size_t			 i, j;
+	int			 errors = f->count;
+
+	if ((v = pr_json_get(obj, name)) == NULL)
+		return (PR_FIELD_ABSENT);
+	if (v->type != PR_JSON_ARRAY || v->u.children.count < min ||
+	    v->u.children.count > max) {
+		pr_fields_add(f, name, "must be an array of %zu to %zu "
+		    "addresses", min, max);
+		return (PR_FIELD_BAD);
+	}
+	seen = kore_calloc(v->u.children.count + 1, sizeof(*seen));
+	for (i = 0, e = v->u.children.first; e != NULL; e = e->next, i++) {
+		snprintf(field, sizeof(field), "%s[%zu]", name, i);
+		if (!field_address(f, field, e, self, seen[i], sizeof(seen[i])))
+			continue;
+		for (j = 0; j < i && strcmp(seen[j], seen[i]) != 0; j++)
+			;
+		if (j < i)
+			pr_fields_add(f, field, "the same address as %s[%zu]",
+			    name, j);
+	}
+	if (f->count == errors) {
+		sbuf_puts(out, "[");
+		for (i = 0; i < v->u.children.count; i++) {
+			sbuf_puts(out, i > 0 ? "," : "");
+			sbuf_json_str(out, seen[i]);
+		}
+		sbuf_puts(out, "]");
+	}
+	kore_free(seen);
+	return (f->count == errors ? PR_FIELD_SET : PR_FIELD_BAD);
 }
 
 void

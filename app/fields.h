@@ -24,6 +24,16 @@ int	pr_field_oneof(struct pr_fields *, const struct pr_json *obj,
 	    const char **out);
 
 /*
+ * An array of min to max addresses, normalised (lower case, A-labels)
+ * into out as a JSON array.  A bad element is named by its index
+ * ("targets[3]"), every one at once; so is one given twice and, when
+ * self is not NULL, the address that owns the list.
+ */
+int	pr_field_addresses(struct pr_fields *, const struct pr_json *obj,
+	    const char *name, size_t min, size_t max, const char *self,
+	    struct sbuf *out);
+
+/*
  * Answer a change statement whose one row holds the object's JSON in
  * column 0 and then, per name (NULL-terminated), that field's refusal or
  * NULL: 404 (detail not_found) without a row, 422 listing the refusals,

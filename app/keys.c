@@ -106,12 +106,7 @@ keys_list(struct pr_api *api)
 	    "AND ($2 = '' OR k.key_id > $2) "
 	    "AND ($3::bigint IS NULL OR k.company_id = $3) "
 	    "ORDER BY k.key_id LIMIT $4::int + 1) "
-	    "SELECT json_build_object('items', coalesce((SELECT json_agg(j "
-	    "ORDER BY key_id) FROM (SELECT * FROM page ORDER BY key_id "
-	    "LIMIT $4::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "
-	    "count(*) FROM page) > $4::int THEN (SELECT encode(convert_to("
-	    "key_id, 'UTF8'), 'hex') FROM page ORDER BY key_id OFFSET "
-	    "$4::int - 1 LIMIT 1) END)",
+	    PR_PAGE_ANSWER("key_id", "key_id", "$4::int"),
 	    4, api->actor.company, page.after,
 	    company[0] != '\0' ? company : NULL, page.limit);
 }

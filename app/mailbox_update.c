@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "fields.h"
 #include "mailbox.h"
 #include "password.h"
 #include "validate.h"
@@ -84,41 +85,6 @@ check_status(struct pr_api *api, struct pr_fields *f, const struct pr_json *v,
 }
 
 static void
-check_forward(struct pr_fields *f, const struct pr_json *v, struct mbupd *u)
-{
-	const struct pr_json	*e;
-	char			 a[PR_ADDRESS_MAX + 1];
-	const char		*why;
-
-	if (v == NULL)
-		return;
-	if (v->type != PR_JSON_ARRAY || v->u.children.count > 100) {
-		pr_fields_add(f, "forward_to", "must be an array of at most 100 "
-		    "addresses");
-		return;
-	}
-	sbuf_puts(&u->forward, "[");
-	for (e = v->u.children.first; e != NULL; e = e->next) {
-		if (e->type != PR_JSON_STRING ||
-		    (why = pr_address_check(e->u.string.s, a, sizeof(a))) !=
-		    NULL) {
-			pr_fields_add(f, "forward_to", "'%s' is not an address",
-			    e->type == PR_JSON_STRING ? e->u.string.s : "?");
-			return;
-		}
-		if (strcmp(a, u->address) == 0) {
-			pr_fields_add(f, "forward_to", "a mailbox does not "
-			    "forward to itself");
-			return;
-		}
-		if (u->forward.len > 1)
-			sbuf_puts(&u->forward, ",");
-		sbuf_json_str(&u->forward, a);
-	}
-	sbuf_puts(&u->forward, "]");
-}
-
-static void
 check_keep(struct pr_fields *f, const struct pr_json *v, struct mbupd *u)
 {
 	if (v == NULL)
@@ -160,7 +126,8 @@ check_body(struct pr_api *api, const struct pr_json *body, struct mbupd *u)
 	    sizeof(u->send_limit));
 	check_status(api, &f, pr_json_get(body, "status"), u);
 	pr_mb_services(&f, pr_json_get(body, "services"), 1, u->service);
-	check_forward(&f, pr_json_get(body, "forward_to"), u);
+	pr_field_addresses(&f, body, "forward_to", 0, 100, u->address,
+	    &u->forward);
 	check_keep(&f, pr_json_get(body, "forward_keep_copy"), u);
 	snprintf(local, sizeof(local), "%.*s",
 	    (int)strcspn(u->address, "@"), u->address);

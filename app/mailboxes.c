@@ -143,12 +143,7 @@ mailboxes_listed(struct pr_api *api)
 	"page AS (SELECT m.address, " MAILBOX_JSON("$1") " AS j "	\
 	MAILBOX_FROM "WHERE m.address IN (SELECT address FROM hits) "	\
 	"ORDER BY m.address LIMIT $8::int + 1) "			\
-	"SELECT json_build_object('items', coalesce((SELECT json_agg(j " \
-	"ORDER BY address) FROM (SELECT * FROM page ORDER BY address "	\
-	"LIMIT $8::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "	\
-	"count(*) FROM page) > $8::int THEN (SELECT encode(convert_to("	\
-	"address, 'UTF8'), 'hex') FROM page ORDER BY address OFFSET "	\
-	"$8::int - 1 LIMIT 1) END)"
+	PR_PAGE_ANSWER("address", "address", "$8::int")
 
 /* No join: a generic plan would start from the company's domains. */
 #define MAILBOX_LIST_FROM	"FROM mailboxes m "
@@ -170,23 +165,14 @@ mailboxes_list(struct pr_api *api)
 {
 	struct pr_page	 page;
 	char		 q[PR_ADDRESS_MAX + 1];
-	char		 domain_in[PR_DOMAIN_MAX * 3];
 	char		 domain[PR_DOMAIN_MAX + 1], status[32];
 	int		 own;
 
 	if (!pr_param_page(api, &page) ||
 	    !pr_param_lower(api, "q", q, sizeof(q)) ||
-	    !pr_param(api, "domain", domain_in, sizeof(domain_in)) ||
+	    !pr_param_domain(api, "domain", domain, sizeof(domain)) ||
 	    !pr_param(api, "status", status, sizeof(status)))
 		return;
-	domain[0] = '\0';
-	if (domain_in[0] != '\0' &&
-	    pr_domain_check(domain_in, domain, sizeof(domain)) != NULL) {
-		pr_api_problem(api, HTTP_STATUS_BAD_REQUEST,
-		    PR_PROBLEM_BAD_REQUEST, "Bad request",
-		    "domain is not a domain name");
-		return;
-	}
 	own = api->actor.company_id != 0;
 
 	/*

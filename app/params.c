@@ -82,3 +82,18 @@ pr_param_prefix(struct pr_api *api, const char *name, char *like,
 	}
 	return (1);
 }
+
+int
+pr_param_domain(struct pr_api *api, const char *name, char *domain,
+    size_t domainlen)
+{
+	char	raw[PR_DOMAIN_MAX * 4 + 1], detail[64];
+
+	domain[0] = '\0';
+	if (!pr_param(api, name, raw, sizeof(raw)))
+		return (0);
+	if (raw[0] == '\0' || pr_domain_check(raw, domain, domainlen) == NULL)
+		return (1);
+	snprintf(detail, sizeof(detail), "%s is not a domain name", name);
+	return (bad(api, detail));
+}

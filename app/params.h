@@ -30,4 +30,22 @@ int	pr_param_lower(struct pr_api *, const char *name, char *out,
 int	pr_param_prefix(struct pr_api *, const char *name, char *like,
 	    size_t likelen);
 
+/* A domain name, normalised (lower case, A-labels); "" when absent. */
+int	pr_param_domain(struct pr_api *, const char *name, char *domain,
+	    size_t domainlen);
+
+/*
+ * A list's answer, {"items": [...], "next_cursor": ...}, from the CTE
+ * page: its rows in ORDER, each item's JSON as j, one more row than
+ * LIMIT (a parameter, "$n::int") when there is a next page.  The cursor
+ * is the last item's CURSOR (text), in hex.
+ */
+#define PR_PAGE_ANSWER(ORDER, CURSOR, LIMIT)				\
+	"SELECT json_build_object('items', coalesce((SELECT json_agg(j " \
+	"ORDER BY " ORDER ") FROM (SELECT * FROM page ORDER BY " ORDER	\
+	" LIMIT " LIMIT ") p), '[]'), 'next_cursor', CASE WHEN (SELECT " \
+	"count(*) FROM page) > " LIMIT " THEN (SELECT encode(convert_to(" \
+	CURSOR ", 'UTF8'), 'hex') FROM page ORDER BY " ORDER " OFFSET "	\
+	LIMIT " - 1 LIMIT 1) END)"
+
 #endif

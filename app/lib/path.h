@@ -15,4 +15,12 @@
  */
 int	pr_path_segment(const char *path, int n, char *out, size_t outlen);
 
+/*
+ * s as one path segment: every octet that is not an RFC 3986 pchar
+ * (unreserved, sub-delims, ':' or '@') percent-encoded, so that "a/b?c"
+ * stays one segment.  Returns 0, or -1 when it does not fit in outlen
+ * bytes (out is then "").
+ */
+int	pr_path_escape(const char *s, char *out, size_t outlen);
+
 #endif

@@ -371,6 +371,27 @@ it_call(const char *key, const char *method, const char *path,
 	return (r->status);
 }
 
+void
+it_refused(PGconn *db, const char *state_sql, const char *method,
+    const char *key, const char *path, const char *body, long status,
+    const char *expect)
+{
+	struct it_http	 r;
+	char		*before = it_value(db, state_sql, 0, NULL), *after;
+
+	cr_expect_eq(it_call(key, method, path, body, &r), status,
+	    "%s %s %s: %s", method, path, body ? body : "", r.body.data);
+	if (expect != NULL)
+		cr_expect(it_has(&r, expect), "%s %s: want %s in %s", method,
+		    path, expect, r.body.data);
+	it_http_free(&r);
+	after = it_value(db, state_sql, 0, NULL);
+	cr_expect_str_eq(after, before, "%s %s %s changed the database",
+	    method, path, body ? body : "");
+	free(before);
+	free(after);
+}
+
 static void *
 race_request(void *arg)
 {

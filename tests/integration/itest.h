@@ -51,6 +51,15 @@ char		*it_company_id(PGconn *, const char *name);
 long		 it_call(const char *key, const char *method, const char *path,
 		    const char *body, struct it_http *);
 
+/*
+ * A request that must be answered with status (and, unless expect is
+ * NULL, a body holding expect) and leave what state_sql prints, one
+ * value, as it was.
+ */
+void		 it_refused(PGconn *, const char *state_sql, const char *method,
+		    const char *key, const char *path, const char *body,
+		    long status, const char *expect);
+
 int		 it_http(const char *method, const char *url, const char *hdr,
 		    struct it_http *);
 /* hdr and hdr2 may each hold several header lines, split by '\n'. */

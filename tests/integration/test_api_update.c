@@ -109,7 +109,8 @@ Test(api_update, patch_fields_and_audit)
 	    "{\"status\": \"maintenance\", \"forward_to\": "
 	    "[\"pat1@upd.example\"], \"colour\": 1}", &r), 422);
 	cr_assert(it_has(&r, "\"field\":\"status\""));
-	cr_assert(it_has(&r, "\"field\":\"forward_to\""));
+	cr_assert(it_has(&r, "\"field\":\"forward_to[0]\",\"message\":"
+	    "\"must not be pat1@upd.example itself\""), "%s", r.body.data);
 	cr_assert(it_has(&r, "\"field\":\"colour\""));
 	it_http_free(&r);
 	cr_assert_eq(call(k, "PATCH", "/api/v1/mailboxes/pat1@upd.example",

@@ -20,6 +20,7 @@
 
 #define VICTIM		"victim@v1.iso.example"
 #define GONE		"gone@v1.iso.example"
+#define VICTIM_ALIAS	"valias@v1.iso.example"
 #define PW		"an attacker's long password"
 #define VICTIM_KEY	"isovictimkey0001"
 
@@ -60,6 +61,9 @@ fixture(void)
 	    "s.id, NULL FROM domains d JOIN companies c ON c.id = d.company_id "
 	    "JOIN mailstores s ON s.name = 'iso1' WHERE d.name = "
 	    "'a.iso.example'", 0, NULL);
+	it_ok(db, "INSERT INTO aliases (company_id, domain_id, local_part, "
+	    "targets) SELECT company_id, id, 'valias', '{" VICTIM "}' FROM "
+	    "domains WHERE name = 'v1.iso.example'", 0, NULL);
 	/* A victim's key and audit entry, named so that lists give away. */
 	it_ok(db, "INSERT INTO api_keys (key_id, company_id, role, "
 	    "secret_hash, name, created_by) SELECT '" VICTIM_KEY "', id, "
@@ -268,6 +272,35 @@ try(struct actor *a, const char *method, const char *path, const char *body,
 	sbuf_free(&url);
 }
 
+/* {address}: the victim's mailbox, deleted mailbox or alias. */
+static const char *
+victim_address(const char *path)
+{
+	if (strncmp(path, "/api/v1/aliases/", 16) == 0)
+		return (VICTIM_ALIAS);
+	return (strstr(path, "/restore") != NULL ? GONE : VICTIM);
+}
+
+/*
+ * A substituted path names a real object of the victim's: an operator
+ * reads it, else the intruders' refusals would prove nothing.
+ */
+static void
+exists(const char *method, const char *path)
+{
+	static char	 op[PR_KEY_MAX];
+	struct it_http	 r;
+
+	if (strcmp(method, "GET") != 0)
+		return;
+	if (op[0] == '\0')
+		snprintf(op, sizeof(op), "%s", it_key(db, "operator", NULL,
+		    NULL, 0));
+	cr_expect_eq(it_call(op, "GET", path, NULL, &r), 200,
+	    "an operator cannot read %s: %s", path, r.body.data);
+	it_http_free(&r);
+}
+
 static void
 walk_operation(struct actor *actors, size_t nactors, const char *path,
     const struct pr_json *op, const char *method)
@@ -283,7 +316,7 @@ walk_operation(struct actor *actors, size_t nactors, const char *path,
 	sbuf_init(&p);
 	sbuf_init(&body);
 	sbuf_puts(&p, path);
-	substitute(&p, "{address}", strstr(path, "/restore") ? GONE : VICTIM);
+	substitute(&p, "{address}", victim_address(path));
 	substitute(&p, "{domain}", "v1.iso.example");
 	substitute(&p, "{alias}", "va.iso.example");
 	substitute(&p, "{key_id}", VICTIM_KEY);
@@ -297,6 +330,8 @@ walk_operation(struct actor *actors, size_t nactors, const char *path,
 		sbuf_puts(&body, "");
 	}
 	is_list = strcmp(method, "GET") == 0 && strchr(path, '{') == NULL;
+	if (!is_list)
+		exists(method, p.data);
 	for (i = 0; i < nactors; i++)
 		try(&actors[i], method, p.data, ex != NULL ||
 		    strcmp(method, "POST") == 0 ? body.data : NULL, is_list,

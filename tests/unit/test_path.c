@@ -57,3 +57,29 @@ Test(path, malformed)
 	cr_assert_eq(pr_path_segment("/%zz/ok", 1, v, sizeof(v)), 1);
 	cr_assert_str_eq(v, "ok");
 }
+
+Test(path, escaping)
+{
+	char	v[64], small[6];
+
+	cr_assert_eq(pr_path_escape("sales@b.example", v, sizeof(v)), 0);
+	cr_assert_str_eq(v, "sales@b.example");
+	/* Local parts may hold / ? # % and friends: one segment still. */
+	cr_assert_eq(pr_path_escape("a/b?c#d%e{f}|^`@x", v, sizeof(v)), 0);
+	cr_assert_str_eq(v, "a%2Fb%3Fc%23d%25e%7Bf%7D%7C%5E%60@x");
+	cr_assert_eq(pr_path_escape("!$&'*+=~", v, sizeof(v)), 0);
+	cr_assert_str_eq(v, "!$&'*+=~");
+	cr_assert_eq(pr_path_escape("\xc3\xbc \x01", v, sizeof(v)), 0);
+	cr_assert_str_eq(v, "%C3%BC%20%01");
+	cr_assert_eq(pr_path_segment("/a%2Fb%3Fc%23d%25e%7Bf%7D%7C%5E%60@x",
+	    0, v, sizeof(v)), 1);
+	cr_assert_str_eq(v, "a/b?c#d%e{f}|^`@x");
+	/* Too long: nothing half-written. */
+	cr_assert_eq(pr_path_escape("abcdef", small, sizeof(small)), -1);
+	cr_assert_str_eq(small, "");
+	cr_assert_eq(pr_path_escape("abc/", small, sizeof(small)), -1);
+	cr_assert_str_eq(small, "");
+	cr_assert_eq(pr_path_escape("abcde", small, sizeof(small)), 0);
+	cr_assert_str_eq(small, "abcde");
+	cr_assert_eq(pr_path_escape("", small, 0), -1);
+}
