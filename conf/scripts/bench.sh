@@ -40,6 +40,14 @@ wrk_run() {
 	LAST_RPS=$rps
 }
 
+# wrk_warm PATH SCRIPT: 2 s unmeasured, so that the workers' database
+# connections are open and their statements prepared (both synchronous,
+# once per connection) before the measured run.
+wrk_warm() {
+	wrk -t 2 -c "$CONNS" -d 2s -s "$2" "http://127.0.0.1:$PORT$1" \
+	    >/dev/null
+}
+
 # pgbench_run LABEL FILE [-M MODE]: pgbench's rate over the unix socket.
 pgbench_run() {
 	label=$1 file=$2
@@ -92,6 +100,7 @@ company=$("$PG_BIN/psql" -At -h "$PGDIR" -U postroom -d postroom \
     -c "SELECT id FROM companies WHERE name = 'Bench 01'")
 
 printf '%-44s %10s %10s %10s\n' "what" "req/s" "p50" "p99"
+wrk_warm / tests/bench/lookup.lua
 wrk_run "GET /api/v1/mailboxes/{address} (key)" / tests/bench/lookup.lua
 lookup=$LAST_RPS
 # The same statement the server runs, prepared, with the same scope.
@@ -104,6 +113,7 @@ lookup=$LAST_RPS
 pgbench_run "pgbench the same SELECT (prepared)" "$STACK_TMP/lookup.sql" \
     -M prepared
 ratio "lookup / pgbench" "$lookup" "$LAST_TPS"
+wrk_warm / tests/bench/search.lua
 wrk_run "GET /api/v1/mailboxes?q=…&limit=50 (key)" / tests/bench/search.lua
 wrk_run "POST /api/v1/mailboxes (${CREATE_CONNS} connections)" / \
     tests/bench/create.lua "$CREATE_CONNS"
