@@ -107,7 +107,8 @@ mailboxes_listed(struct pr_api *api)
  * A page of mailboxes in address order: $1 staff, $2 and $3 the scope,
  * $4 the cursor ("" first: every address is greater), $5 a lower-cased
  * prefix of the address or the display name, $6 a domain, $7 a status,
- * $8 the limit.  A prefix is a range: in the "C" collation every string
+ * $8 the limit, $9 a mailstore, $10 to $14 the state of imap, pop3,
+ * webmail, send and receive.  A prefix is a range: in the "C" collation every string
  * that starts with p lies in [p, p || U+10FFFF).  Address and display
  * name are searched apart, each with its index: one OR would walk the
  * company's mailboxes until enough display names match.  The display
@@ -124,11 +125,18 @@ mailboxes_listed(struct pr_api *api)
  * would make a generic plan start from the wrong index.
  */
 #define MAILBOX_LIST_PLAIN						\
-	"AND $3::bigint[] IS NULL AND $6 = '' AND $7 = '' "
+	"AND $3::bigint[] IS NULL AND $6 = '' AND $7 = '' AND $9 = '' "	\
+	"AND $10 = '' AND $11 = '' AND $12 = '' AND $13 = '' "		\
+	"AND $14 = '' "
 #define MAILBOX_LIST_FILTERS						\
 	"AND ($3::bigint[] IS NULL OR m.domain_id = ANY($3::bigint[])) " \
 	"AND ($6 = '' OR m.domain_id = (SELECT id FROM domains "	\
-	"WHERE name = $6)) AND ($7 = '' OR m.status = $7) "
+	"WHERE name = $6)) AND ($7 = '' OR m.status = $7) "		\
+	"AND ($9 = '' OR m.mailstore_id IN (SELECT id FROM mailstores "	\
+	"WHERE name = $9)) AND ($10 = '' OR m.imap = $10) "		\
+	"AND ($11 = '' OR m.pop3 = $11) AND ($12 = '' OR "		\
+	"m.webmail = $12) AND ($13 = '' OR m.send = $13) "		\
+	"AND ($14 = '' OR m.receive = $14) "
 
 #define MAILBOX_LIST_SQL(SCOPE, FILTERS)						\
 	"WITH hits AS ((SELECT m.address " MAILBOX_LIST_FROM "WHERE "	\
@@ -160,36 +168,83 @@ static const char *const mailboxes_sql[2][2] = {
 	  MAILBOX_LIST_SQL(MAILBOX_OWN, MAILBOX_LIST_FILTERS) },
 };
 
+/* The list's filters, each "" when absent. */
+struct mailbox_filters {
+	char	domain[PR_DOMAIN_MAX + 1];
+	char	status[16];
+	char	mailstore[64];
+	char	service[PR_MB_NSERVICES][PR_MB_STATE_LEN];
+};
+
+static int
+mailboxes_filters(struct pr_api *api, struct mailbox_filters *f)
+{
+	static const char *const statuses[] = { "active", "suspended",
+	    "maintenance", "migrating", NULL };
+	static const char *const states[] = { "enabled", "disabled",
+	    "suspended", NULL };
+	int	i;
+
+	if (!pr_param_domain(api, "domain", f->domain, sizeof(f->domain)) ||
+	    !pr_param_oneof(api, "status", f->status, sizeof(f->status),
+	    statuses) ||
+	    !pr_param(api, "mailstore", f->mailstore, sizeof(f->mailstore)))
+		return (0);
+	for (i = 0; i < PR_MB_NSERVICES; i++) {
+		if (!pr_param_oneof(api, pr_mb_services_names[i],
+		    f->service[i], sizeof(f->service[i]), states))
+			return (0);
+	}
+	/* Mailstores are shown to provider staff only. */
+	if (f->mailstore[0] != '\0' &&
+	    !pr_role_at_least(&api->actor, PR_ROLE_SUPPORT)) {
+		pr_api_problem(api, HTTP_STATUS_FORBIDDEN, PR_PROBLEM_FORBIDDEN,
+		    "Forbidden", "mailstore is a filter for provider staff");
+		return (0);
+	}
+	return (1);
+}
+
+static int
+mailboxes_filtered(const struct pr_api *api, const struct mailbox_filters *f)
+{
+	int	i;
+
+	if (pr_actor_domains(&api->actor) != NULL || f->domain[0] != '\0' ||
+	    f->status[0] != '\0' || f->mailstore[0] != '\0')
+		return (1);
+	for (i = 0; i < PR_MB_NSERVICES; i++) {
+		if (f->service[i][0] != '\0')
+			return (1);
+	}
+	return (0);
+}
+
 static void
 mailboxes_list(struct pr_api *api)
 {
-	struct pr_page	 page;
-	char		 q[PR_ADDRESS_MAX + 1];
-	char		 domain[PR_DOMAIN_MAX + 1], status[32];
-	int		 own;
+	struct pr_page		 page;
+	struct mailbox_filters	 f;
+	char			 q[PR_ADDRESS_MAX + 1];
+	int			 own, filtered;
 
 	if (!pr_param_page(api, &page) ||
 	    !pr_param_lower(api, "q", q, sizeof(q)) ||
-	    !pr_param_domain(api, "domain", domain, sizeof(domain)) ||
-	    !pr_param(api, "status", status, sizeof(status)))
+	    !mailboxes_filters(api, &f))
 		return;
 	own = api->actor.company_id != 0;
+	filtered = mailboxes_filtered(api, &f);
 
 	/*
 	 * A page by prefix and cursor alone keeps one plan, prepared; a
 	 * filter or a domain scope is planned for its values, which decide
 	 * whether an index on them beats the walk in address order.
 	 */
-	if (pr_actor_domains(&api->actor) == NULL && domain[0] == '\0' &&
-	    status[0] == '\0') {
-		pr_api_query(api, mailboxes_listed, mailboxes_sql[own][0], 8,
-		    staff(api), api->actor.company, NULL, page.after, q, domain,
-		    status, page.limit);
-		return;
-	}
-	pr_api_query_custom(api, mailboxes_listed, mailboxes_sql[own][1], 8,
-	    staff(api), api->actor.company, pr_actor_domains(&api->actor),
-	    page.after, q, domain, status, page.limit);
+	(filtered ? pr_api_query_custom : pr_api_query)(api,
+	    mailboxes_listed, mailboxes_sql[own][filtered], 14, staff(api),
+	    api->actor.company, pr_actor_domains(&api->actor), page.after, q,
+	    f.domain, f.status, page.limit, f.mailstore, f.service[0],
+	    f.service[1], f.service[2], f.service[3], f.service[4]);
 }
 
 int

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "params.h"
 #include "query.h"
@@ -96,4 +97,28 @@ pr_param_domain(struct pr_api *api, const char *name, char *domain,
 		return (1);
 	snprintf(detail, sizeof(detail), "%s is not a domain name", name);
 	return (bad(api, detail));
+}
+
+int
+pr_param_oneof(struct pr_api *api, const char *name, char *out,
+    size_t outlen, const char *const *allowed)
+{
+	struct sbuf	detail;
+	int		i;
+
+	if (!pr_param(api, name, out, outlen))
+		return (0);
+	if (out[0] == '\0')
+		return (1);
+	for (i = 0; allowed[i] != NULL; i++) {
+		if (strcmp(out, allowed[i]) == 0)
+			return (1);
+	}
+	sbuf_init(&detail);
+	sbuf_printf(&detail, "%s must be one of", name);
+	for (i = 0; allowed[i] != NULL; i++)
+		sbuf_printf(&detail, "%s %s", i ? "," : "", allowed[i]);
+	bad(api, detail.data);
+	sbuf_free(&detail);
+	return (0);
 }

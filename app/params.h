@@ -26,6 +26,9 @@ int	pr_param_page(struct pr_api *, struct pr_page *);
 /* A parameter, lower-cased. */
 int	pr_param_lower(struct pr_api *, const char *name, char *out,
 	    size_t outlen);
+/* A parameter that is absent or one of allowed (NULL-terminated). */
+int	pr_param_oneof(struct pr_api *, const char *name, char *out,
+	    size_t outlen, const char *const *allowed);
 /* A prefix search, lower-cased, as a LIKE pattern ("%" when absent). */
 int	pr_param_prefix(struct pr_api *, const char *name, char *like,
 	    size_t likelen);

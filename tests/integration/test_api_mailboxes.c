@@ -204,6 +204,9 @@ Test(api_mailboxes, list_refuses_bad_parameters)
 		{ "domain=not_a_domain", "domain" },
 		{ "q=%zz", "'q'" },
 		{ "status=a&status=b", "'status'" },
+		{ "status=gone", "status must be one of active, suspended" },
+		{ "imap=off", "imap must be one of enabled, disabled, " },
+		{ "receive=1", "receive must be one of" },
 	};
 	struct it_http	 r;
 	const char	*one = key("company_admin", "Api One", NULL, 0);
@@ -217,6 +220,35 @@ Test(api_mailboxes, list_refuses_bad_parameters)
 		cr_expect(it_has(&r, "urn:postroom:problem:bad-request"));
 		it_http_free(&r);
 	}
+}
+
+/* Service states and mailstores; the mailstore is provider staff's. */
+Test(api_mailboxes, list_filters_by_service_and_mailstore)
+{
+	struct it_http	 r;
+	const char	*one = key("company_admin", "Api One", NULL, 0);
+	const char	*op = key("operator", NULL, NULL, 0);
+
+	it_ok(db, "UPDATE mailboxes SET pop3 = 'disabled' WHERE address IN "
+	    "('bob@one.api.example', 'carol@uno.api.example')", 0, NULL);
+	it_ok(db, "UPDATE mailboxes SET imap = 'suspended', imap_suspended_by "
+	    "= 'support' WHERE address = 'dave@one.api.example'", 0, NULL);
+	cr_assert_eq(walk(one, "&pop3=disabled", 1), 2);
+	cr_assert_eq(walk(one, "&pop3=disabled&q=bob", 1), 1);
+	cr_assert_eq(walk(one, "&imap=suspended", 5), 1);
+	cr_assert_eq(walk(one, "&imap=enabled&pop3=enabled", 5), 9);
+	cr_assert_eq(walk(key("company_admin", "Api Two", NULL, 0),
+	    "&pop3=disabled", 1), 0);
+	cr_assert_eq(walk(op, "&mailstore=api1&imap=suspended", 5), 1);
+	cr_assert_eq(walk(op, "&mailstore=no-such-store", 5), 0);
+
+	cr_assert_eq(get(one, "/api/v1/mailboxes?mailstore=api1", &r), 403);
+	cr_assert(it_has(&r, "mailstore is a filter for provider staff"));
+	it_http_free(&r);
+	it_ok(db, "UPDATE mailboxes SET pop3 = 'enabled' WHERE address IN "
+	    "('bob@one.api.example', 'carol@uno.api.example')", 0, NULL);
+	it_ok(db, "UPDATE mailboxes SET imap = 'enabled', imap_suspended_by "
+	    "= NULL WHERE address = 'dave@one.api.example'", 0, NULL);
 }
 
 /* A domain scope too long to hold in memory is refused, not cut short. */
