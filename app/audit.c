@@ -52,22 +52,15 @@ time_param(struct pr_api *api, const char *name, char *out, size_t outlen)
 static int
 filters(struct pr_api *api, struct filter *f)
 {
-	size_t	len;
-
-	if (!pr_param(api, "company", f->company, sizeof(f->company)) ||
-	    !pr_param(api, "object_type", f->object_type,
-	    sizeof(f->object_type)) ||
-	    !pr_param(api, "object_id", f->object_id, sizeof(f->object_id)) ||
-	    !pr_param(api, "actor", f->actor, sizeof(f->actor)) ||
-	    !pr_param(api, "action", f->action, sizeof(f->action)) ||
-	    !time_param(api, "from", f->from, sizeof(f->from)) ||
-	    !time_param(api, "to", f->to, sizeof(f->to)))
-		return (0);
-	len = strlen(f->company);
-	if (len > 18 || strspn(f->company, "0123456789") != len)
-		return (bad(api, "company must be a company's id, a whole "
-		    "number"));
-	return (1);
+	return (pr_param_id(api, "company", "a company's id", f->company,
+	    sizeof(f->company)) &&
+	    pr_param(api, "object_type", f->object_type,
+	    sizeof(f->object_type)) &&
+	    pr_param(api, "object_id", f->object_id, sizeof(f->object_id)) &&
+	    pr_param(api, "actor", f->actor, sizeof(f->actor)) &&
+	    pr_param(api, "action", f->action, sizeof(f->action)) &&
+	    time_param(api, "from", f->from, sizeof(f->from)) &&
+	    time_param(api, "to", f->to, sizeof(f->to)));
 }
 
 static void

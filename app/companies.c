@@ -14,7 +14,6 @@
 
 #include "company.h"
 #include "params.h"
-#include "path.h"
 
 int	pr_companies(struct http_request *);
 int	pr_company(struct http_request *);
@@ -33,14 +32,7 @@ is_id(const char *s)
 int
 pr_company_path(struct pr_api *api, char *id, size_t idlen)
 {
-	/* Ids that cannot exist are not found either. */
-	if (pr_path_segment(api->req->path, SEG_COMPANY, id, idlen) != 1 ||
-	    !is_id(id)) {
-		pr_api_problem(api, HTTP_STATUS_NOT_FOUND, PR_PROBLEM_NOT_FOUND,
-		    "Not found", "no such company");
-		return (0);
-	}
-	return (1);
+	return (pr_param_path_id(api, SEG_COMPANY, "company", id, idlen));
 }
 
 int

@@ -23,6 +23,16 @@ int	pr_param(struct pr_api *, const char *name, char *out,
 	    size_t outlen);
 /* limit and cursor (hex of the last key shown, as next_cursor gives). */
 int	pr_param_page(struct pr_api *, struct pr_page *);
+/* An object's id, 1 to 18 digits; what names it in the answer. */
+int	pr_param_id(struct pr_api *, const char *name, const char *what,
+	    char *out, size_t outlen);
+/*
+ * Path segment n as an object's id into id; answers 404 ("no such
+ * <what>") and returns 0 when it cannot be one: ids that cannot exist
+ * are not found either.
+ */
+int	pr_param_path_id(struct pr_api *, int n, const char *what, char *id,
+	    size_t idlen);
 /* A prefix search, lower-cased, as a LIKE pattern ("%" when absent). */
 int	pr_param_prefix(struct pr_api *, const char *name, char *like,
 	    size_t likelen);
