@@ -84,6 +84,8 @@ void	pr_api_query(struct pr_api *, pr_api_fn next, const char *sql,
 void	pr_api_json(struct pr_api *, int status, const char *body, size_t);
 void	pr_api_problem(struct pr_api *, int status, const char *type,
 	    const char *title, const char *detail);
+/* 429 after too many failed logins, with Retry-After (session.c). */
+void	pr_api_throttled(struct pr_api *, const char *retry_after);
 /* An answer without a body, such as 204 to a DELETE. */
 void	pr_api_empty(struct pr_api *, int status);
 
@@ -117,6 +119,8 @@ void	pr_fields_known(struct pr_fields *, const struct pr_json *obj,
 
 /* The client's address, trusting X-Forwarded-For only from the proxy. */
 void	pr_remote_addr(struct http_request *, char *out, size_t outlen);
+/* A bare IPv4 or IPv6 address, nothing else. */
+int	pr_is_ip(const char *);
 /* Whether the client spoke HTTPS to the proxy (X-Forwarded-Proto). */
 int	pr_remote_https(struct http_request *);
 
@@ -126,6 +130,8 @@ int	pr_auth_begin(struct pr_api *);
 void	pr_auth_forget(const char *key_id);
 int	pr_role_at_least(const struct pr_actor *, enum pr_role);
 const char	*pr_role_name(enum pr_role);
+/* PR_ROLE_NONE when name is no role. */
+enum pr_role	 pr_role_parse(const char *name);
 /* The domain scope as an SQL array parameter, or NULL for no limit. */
 const char	*pr_actor_domains(const struct pr_actor *);
 
@@ -139,6 +145,7 @@ const char	*pr_actor_domains(const struct pr_actor *);
 #define PR_PROBLEM_TOO_LARGE	"urn:postroom:problem:too-large"
 #define PR_PROBLEM_THROTTLED	"urn:postroom:problem:throttled"
 #define PR_PROBLEM_CSRF		"urn:postroom:problem:csrf"
+#define PR_PROBLEM_TOTP_REQUIRED	"urn:postroom:problem:totp-required"
 
 #define PR_SESSION_COOKIE	"pr_session"
 
