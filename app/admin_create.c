@@ -131,7 +131,6 @@ create_done(struct pr_api *api)
 {
 	struct pr_fields	 f;
 	const char		*doc;
-	char			 location[64];
 
 	if (pr_api_rows(api) != 1)
 		return;
@@ -143,21 +142,13 @@ create_done(struct pr_api *api)
 	if (pr_fields_answer(api, &f))
 		return;
 	doc = pr_api_value(api, 0, 1);
-	snprintf(location, sizeof(location), "/api/v1/admins/%s",
+	pr_api_created(api, doc, strlen(doc), "/api/v1/admins/%s",
 	    pr_api_value(api, 0, 0));
-	http_response_header(api->req, "location", location);
-	pr_api_json(api, HTTP_STATUS_CREATED, doc, strlen(doc));
 }
 
 /* E-mail addresses are unique: they are the login. */
 static void
 create_failed(struct pr_api *api)
 {
-	struct pr_fields	f;
-
-	if (strcmp(api->sqlstate, "23505") != 0)
-		return;
-	pr_fields_init(&f);
-	pr_fields_add(&f, "email", "exists already");
-	pr_fields_conflict(api, &f);
+	pr_fields_taken(api, "email", "exists already");
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "fields.h"
 #include "params.h"
 
 int	pr_admins(struct http_request *);
@@ -50,15 +51,9 @@ reader(struct pr_api *api)
 static void
 admin_found(struct pr_api *api)
 {
-	const char	*json;
+	static const char *const none[] = { NULL };
 
-	if (pr_api_rows(api) != 1) {
-		pr_api_problem(api, HTTP_STATUS_NOT_FOUND, PR_PROBLEM_NOT_FOUND,
-		    "Not found", "no such admin account");
-		return;
-	}
-	json = pr_api_value(api, 0, 0);
-	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
+	pr_field_answer_row(api, "no such admin account", none);
 }
 
 static void
@@ -106,14 +101,6 @@ filters(struct pr_api *api, struct filter *f)
 	return (1);
 }
 
-static void
-admins_listed(struct pr_api *api)
-{
-	const char	*json = pr_api_value(api, 0, 0);
-
-	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
-}
-
 #define OR_NULL(s)	((s)[0] != '\0' ? (s) : NULL)
 
 /*
@@ -128,7 +115,7 @@ admins_list(struct pr_api *api)
 
 	if (!reader(api) || !pr_param_page(api, &page) || !filters(api, &f))
 		return;
-	pr_api_query(api, admins_listed,
+	pr_api_query(api, pr_api_json_row,
 	    "WITH page AS (SELECT a.email COLLATE \"C\" AS k, "
 	    ADMIN_JSON(ADMIN_DOMAINS, "$7::bool") " AS j FROM admins a "
 	    "WHERE " ADMIN_SCOPE "AND ($2 = '' OR a.email COLLATE \"C\" > $2) "
@@ -138,12 +125,7 @@ admins_list(struct pr_api *api)
 	    "AND ($6::bool IS NULL OR coalesce(a.locked_until > now(), false) "
 	    "= $6) "
 	    "ORDER BY a.email COLLATE \"C\" LIMIT $8::int + 1) "
-	    "SELECT json_build_object('items', coalesce((SELECT json_agg(j "
-	    "ORDER BY k) FROM (SELECT * FROM page ORDER BY k "
-	    "LIMIT $8::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "
-	    "count(*) FROM page) > $8::int THEN (SELECT encode(convert_to("
-	    "k, 'UTF8'), 'hex') FROM page ORDER BY k OFFSET "
-	    "$8::int - 1 LIMIT 1) END)",
+	    PR_PAGE_JSON("k", "k", "$8::int"),
 	    8, api->actor.company, page.after, OR_NULL(f.company), f.like,
 	    OR_NULL(f.role), OR_NULL(f.locked), pr_admin_sees_locks(api),
 	    page.limit);

@@ -86,6 +86,11 @@ void	pr_api_problem(struct pr_api *, int status, const char *type,
 	    const char *title, const char *detail);
 /* 429 after too many failed logins, with Retry-After (session.c). */
 void	pr_api_throttled(struct pr_api *, const char *retry_after);
+/* A step: 200 with the JSON its query gave in row 0, column 0 (a page). */
+void	pr_api_json_row(struct pr_api *);
+/* 201 with the JSON body and a Location (printf-style). */
+void	pr_api_created(struct pr_api *, const char *body, size_t len,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* An answer without a body, such as 204 to a DELETE. */
 void	pr_api_empty(struct pr_api *, int status);
 
@@ -113,6 +118,12 @@ void	pr_fields_add(struct pr_fields *, const char *field, const char *fmt,
 int	pr_fields_answer(struct pr_api *, struct pr_fields *);
 /* The same as a 409: the fields clash with what exists. */
 int	pr_fields_conflict(struct pr_api *, struct pr_fields *);
+/*
+ * For an on_error step: a unique violation (SQLSTATE 23505), a value
+ * taken meanwhile, answers 409 naming field with message.
+ */
+void	pr_fields_taken(struct pr_api *, const char *field,
+	    const char *message);
 /* Every member of obj must be one of names (NULL-terminated). */
 void	pr_fields_known(struct pr_fields *, const struct pr_json *obj,
 	    const char *const *names);

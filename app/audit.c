@@ -63,14 +63,6 @@ filters(struct pr_api *api, struct filter *f)
 	    time_param(api, "to", f->to, sizeof(f->to)));
 }
 
-static void
-audit_listed(struct pr_api *api)
-{
-	const char	*json = pr_api_value(api, 0, 0);
-
-	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
-}
-
 #define OR_NULL(s)	((s)[0] != '\0' ? (s) : NULL)
 
 static void
@@ -95,7 +87,7 @@ audit_list(struct pr_api *api)
 	}
 
 	/* Newest first: the cursor is the last id shown, in hex. */
-	pr_api_query(api, audit_listed,
+	pr_api_query(api, pr_api_json_row,
 	    "WITH page AS (SELECT l.id, json_build_object('id', l.id, "
 	    "'at', l.at, 'company_id', l.company_id, 'actor', l.actor, "
 	    "'actor_key_id', l.actor_key_id, 'actor_admin_id', "
@@ -113,12 +105,7 @@ audit_list(struct pr_api *api)
 	    "AND ($8::timestamptz IS NULL OR l.at >= $8) "
 	    "AND ($9::timestamptz IS NULL OR l.at <= $9) "
 	    "ORDER BY l.id DESC LIMIT $10::int + 1) "
-	    "SELECT json_build_object('items', coalesce((SELECT json_agg(j "
-	    "ORDER BY id DESC) FROM (SELECT * FROM page ORDER BY id DESC "
-	    "LIMIT $10::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "
-	    "count(*) FROM page) > $10::int THEN (SELECT encode(convert_to("
-	    "id::text, 'UTF8'), 'hex') FROM page ORDER BY id DESC OFFSET "
-	    "$10::int - 1 LIMIT 1) END)",
+	    PR_PAGE_JSON("id DESC", "id::text", "$10::int"),
 	    10, api->actor.company, OR_NULL(page.after), OR_NULL(f.company),
 	    OR_NULL(f.object_type), OR_NULL(f.object_id), OR_NULL(f.actor),
 	    OR_NULL(f.action), OR_NULL(f.from), OR_NULL(f.to), page.limit);

@@ -94,14 +94,6 @@ company_get(struct pr_api *api)
 }
 
 static void
-companies_listed(struct pr_api *api)
-{
-	const char	*json = pr_api_value(api, 0, 0);
-
-	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
-}
-
-static void
 companies_list(struct pr_api *api)
 {
 	struct pr_page	page;
@@ -130,18 +122,13 @@ companies_list(struct pr_api *api)
 	 * asked tells whether there is a next page; the cursor is the last
 	 * id shown, in hex, as the other lists give it.
 	 */
-	pr_api_query(api, companies_listed,
+	pr_api_query(api, pr_api_json_row,
 	    "WITH page AS (SELECT c.id, " COMPANY_JSON " AS j " COMPANY_FROM
 	    "WHERE " COMPANY_SCOPE "AND ($2::bigint IS NULL OR c.id > $2) "
 	    "AND ($3 = '%' OR lower(c.name) LIKE $3) "
 	    "AND ($4::text IS NULL OR c.status = $4) "
 	    "ORDER BY c.id LIMIT $5::int + 1) "
-	    "SELECT json_build_object('items', coalesce((SELECT json_agg(j "
-	    "ORDER BY id) FROM (SELECT * FROM page ORDER BY id "
-	    "LIMIT $5::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "
-	    "count(*) FROM page) > $5::int THEN (SELECT encode(convert_to("
-	    "id::text, 'UTF8'), 'hex') FROM page ORDER BY id OFFSET "
-	    "$5::int - 1 LIMIT 1) END)",
+	    PR_PAGE_JSON("id", "id::text", "$5::int"),
 	    5, api->actor.company, page.after[0] != '\0' ? page.after : NULL,
 	    like, status[0] != '\0' ? status : NULL, page.limit);
 }

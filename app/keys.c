@@ -44,14 +44,6 @@ struct knew {
 
 static void	create_done(struct pr_api *);
 
-static void
-keys_listed(struct pr_api *api)
-{
-	const char	*json = pr_api_value(api, 0, 0);
-
-	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
-}
-
 /* Domain admins manage mailboxes, not keys: they list none. */
 static void
 keys_list(struct pr_api *api)
@@ -68,18 +60,13 @@ keys_list(struct pr_api *api)
 	    !pr_param_id(api, "company", "a company's id", company,
 	    sizeof(company)))
 		return;
-	pr_api_query(api, keys_listed,
+	pr_api_query(api, pr_api_json_row,
 	    "WITH page AS (SELECT k.key_id, " KEY_JSON " AS j FROM api_keys k "
 	    "WHERE ($1::bigint = 0 OR k.company_id = $1) "
 	    "AND ($2 = '' OR k.key_id > $2) "
 	    "AND ($3::bigint IS NULL OR k.company_id = $3) "
 	    "ORDER BY k.key_id LIMIT $4::int + 1) "
-	    "SELECT json_build_object('items', coalesce((SELECT json_agg(j "
-	    "ORDER BY key_id) FROM (SELECT * FROM page ORDER BY key_id "
-	    "LIMIT $4::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "
-	    "count(*) FROM page) > $4::int THEN (SELECT encode(convert_to("
-	    "key_id, 'UTF8'), 'hex') FROM page ORDER BY key_id OFFSET "
-	    "$4::int - 1 LIMIT 1) END)",
+	    PR_PAGE_JSON("key_id", "key_id", "$4::int"),
 	    4, api->actor.company, page.after,
 	    company[0] != '\0' ? company : NULL, page.limit);
 }
@@ -183,7 +170,6 @@ create_done(struct pr_api *api)
 	struct sbuf		 out;
 	const char		*doc;
 	char			*full = api->data;
-	char			 location[64];
 
 	if (pr_api_rows(api) != 1)
 		return;
@@ -202,10 +188,8 @@ create_done(struct pr_api *api)
 	sbuf_puts(&out, ", \"key\" : ");
 	sbuf_json_str(&out, full);
 	sbuf_puts(&out, "}");
-	snprintf(location, sizeof(location), "/api/v1/keys/%.*s",
+	pr_api_created(api, out.data, out.len, "/api/v1/keys/%.*s",
 	    PR_KEY_ID_LEN, full + 3);
-	http_response_header(api->req, "location", location);
-	pr_api_json(api, HTTP_STATUS_CREATED, out.data, out.len);
 	OPENSSL_cleanse(out.data, out.len);
 	sbuf_free(&out);
 	OPENSSL_cleanse(full, strlen(full));

@@ -36,14 +36,6 @@ staff(struct pr_api *api)
 	return (0);
 }
 
-static void
-locks_listed(struct pr_api *api)
-{
-	const char	*json = pr_api_value(api, 0, 0);
-
-	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
-}
-
 /* Locks in force now, by address; the cursor is the last one shown. */
 static void
 locks_list(struct pr_api *api)
@@ -58,17 +50,12 @@ locks_list(struct pr_api *api)
 		    "cursor is not one this server gave");
 		return;
 	}
-	pr_api_query(api, locks_listed,
+	pr_api_query(api, pr_api_json_row,
 	    "WITH page AS (SELECT t.remote_addr AS k, " LOCK_JSON " AS j "
 	    "FROM login_throttle t WHERE t.locked_until > now() "
 	    "AND ($1::inet IS NULL OR t.remote_addr > $1::inet) "
 	    "ORDER BY t.remote_addr LIMIT $2::int + 1) "
-	    "SELECT json_build_object('items', coalesce((SELECT json_agg(j "
-	    "ORDER BY k) FROM (SELECT * FROM page ORDER BY k "
-	    "LIMIT $2::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "
-	    "count(*) FROM page) > $2::int THEN (SELECT encode(convert_to("
-	    "host(k), 'UTF8'), 'hex') FROM page ORDER BY k OFFSET "
-	    "$2::int - 1 LIMIT 1) END)",
+	    PR_PAGE_JSON("k", "host(k)", "$2::int"),
 	    2, page.after[0] != '\0' ? page.after : NULL, page.limit);
 }
 

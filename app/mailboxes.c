@@ -104,14 +104,6 @@ pr_mailbox_restore_route(struct http_request *req)
 }
 
 static void
-mailboxes_listed(struct pr_api *api)
-{
-	const char	*json = pr_api_value(api, 0, 0);
-
-	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
-}
-
-static void
 mailboxes_list(struct pr_api *api)
 {
 	struct pr_page	page;
@@ -137,7 +129,7 @@ mailboxes_list(struct pr_api *api)
 	 * One more row than asked tells whether there is a next page; the
 	 * cursor is the last address shown, in hex.
 	 */
-	pr_api_query(api, mailboxes_listed,
+	pr_api_query(api, pr_api_json_row,
 	    "WITH page AS (SELECT m.address, " MAILBOX_JSON("$1") " AS j "
 	    MAILBOX_FROM "WHERE " MAILBOX_SCOPE
 	    "AND ($4 = '' OR m.address > $4) "
@@ -145,12 +137,7 @@ mailboxes_list(struct pr_api *api)
 	    "lower(m.display_name) COLLATE \"C\" LIKE $5) "
 	    "AND ($6 = '' OR d.name = $6) AND ($7 = '' OR m.status = $7) "
 	    "ORDER BY m.address LIMIT $8::int + 1) "
-	    "SELECT json_build_object('items', coalesce((SELECT json_agg(j "
-	    "ORDER BY address) FROM (SELECT * FROM page ORDER BY address "
-	    "LIMIT $8::int) p), '[]'), 'next_cursor', CASE WHEN (SELECT "
-	    "count(*) FROM page) > $8::int THEN (SELECT encode(convert_to("
-	    "address, 'UTF8'), 'hex') FROM page ORDER BY address OFFSET "
-	    "$8::int - 1 LIMIT 1) END)",
+	    PR_PAGE_JSON("address", "address", "$8::int"),
 	    8, staff(api), api->actor.company, pr_actor_domains(&api->actor),
 	    page.after, like, domain, status, page.limit);
 }

@@ -19,6 +19,20 @@ struct pr_page {
 	char	after[PR_ADDRESS_MAX + 1];	/* the cursor: "" first */
 };
 
+/*
+ * The answer of a list, from a CTE "page" of up to LIMIT + 1 rows, each
+ * with its JSON in j, in ORDER: {"items": the first LIMIT, "next_cursor":
+ * KEY (as text) of the last one shown, in hex, or null on the last page}.
+ * The extra row tells whether there is a next page.
+ */
+#define PR_PAGE_JSON(ORDER, KEY, LIMIT)					\
+	"SELECT json_build_object('items', coalesce((SELECT json_agg(j "	\
+	"ORDER BY " ORDER ") FROM (SELECT * FROM page ORDER BY " ORDER	\
+	" LIMIT " LIMIT ") p), '[]'), 'next_cursor', CASE WHEN (SELECT "	\
+	"count(*) FROM page) > " LIMIT " THEN (SELECT encode(convert_to("	\
+	KEY ", 'UTF8'), 'hex') FROM page ORDER BY " ORDER " OFFSET "	\
+	LIMIT " - 1 LIMIT 1) END)"
+
 int	pr_param(struct pr_api *, const char *name, char *out,
 	    size_t outlen);
 /* limit and cursor (hex of the last key shown, as next_cursor gives). */
