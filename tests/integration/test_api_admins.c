@@ -470,6 +470,39 @@ Test(api_admins, last_company_admin_stays)
 	free(m);
 }
 
+/*
+ * Another transaction holds the company row and demotes one of its two
+ * admins; deleting the other waits for the lock and must then refuse.
+ */
+Test(api_admins, last_admin_counted_after_the_lock)
+{
+	struct it_race	 rc;
+	PGconn		*other = it_db();
+	char		*x, path[80];
+
+	it_ok(db, "INSERT INTO companies (name, cluster_id) SELECT "
+	    "'Adm Race', id FROM clusters WHERE name = 'adm'", 0, NULL);
+	x = admin("x@race.adm.example", "company_admin", "Adm Race");
+	free(admin("y@race.adm.example", "company_admin", "Adm Race"));
+	snprintf(path, sizeof(path), "/api/v1/admins/%s", x);
+	memset(&rc, 0, sizeof(rc));
+	rc.key = key("company_admin", "Adm Race", NULL);
+	rc.method = "DELETE";
+	rc.path = path;
+	it_ok(other, "BEGIN", 0, NULL);
+	it_ok(other, "SELECT id FROM companies WHERE name = 'Adm Race' "
+	    "FOR UPDATE", 0, NULL);
+	it_ok(other, "UPDATE admins SET role = 'company_viewer' WHERE email = "
+	    "'y@race.adm.example'", 0, NULL);
+	it_race_start(&rc, "%last active company_admin%");
+	it_race_finish(&rc, other);
+	PQfinish(other);
+	cr_assert_eq(rc.status, 409, "%s", rc.answer);
+	cr_assert_eq(count("SELECT count(*) FROM admins WHERE id = $1::bigint",
+	    x), 1);
+	free(x);
+}
+
 Test(api_admins, new_password_or_disabled_ends_sessions)
 {
 	const char	*adm = key("company_admin", "Adm One", NULL);
