@@ -112,15 +112,6 @@ pr_admin_update(struct pr_api *api)
 }
 
 static void
-check_role(struct pr_fields *f, const struct pr_json *body, struct aupd *u)
-{
-	static const char *const roles[] = { "operator", "support",
-	    "company_admin", "company_viewer", "domain_admin", NULL };
-
-	pr_field_oneof(f, body, "role", roles, 0, &u->role);
-}
-
-static void
 check_totp(struct pr_fields *f, const struct pr_json *body, struct aupd *u)
 {
 	const struct pr_json	*v = pr_json_get(body, "totp");
@@ -147,7 +138,7 @@ check_body(struct pr_api *api, const char *email, struct aupd *u)
 
 	pr_fields_init(&f);
 	pr_fields_known(&f, body, known);
-	check_role(&f, body, u);
+	pr_field_oneof(&f, body, "role", pr_scope_roles, 0, &u->role);
 	pr_field_oneof(&f, body, "status", statuses, 0, &u->status);
 	check_totp(&f, body, u);
 	u->has_display_name = pr_json_get(body, "display_name") != NULL;

@@ -10,6 +10,9 @@
 #include "scope.h"
 #include "validate.h"
 
+const char *const pr_scope_roles[] = { "operator", "support",
+    "company_admin", "company_viewer", "domain_admin", NULL };
+
 void
 pr_scope_init(struct pr_scope *s)
 {
@@ -53,10 +56,7 @@ int
 pr_scope_role(struct pr_api *api, struct pr_fields *f,
     const struct pr_json *body, struct pr_scope *s, const char *what)
 {
-	static const char *const roles[] = { "operator", "support",
-	    "company_admin", "company_viewer", "domain_admin", NULL };
-
-	if (pr_field_oneof(f, body, "role", roles, 0, &s->role) ==
+	if (pr_field_oneof(f, body, "role", pr_scope_roles, 0, &s->role) ==
 	    PR_FIELD_ABSENT)
 		pr_fields_add(f, "role", "required, one of operator, support, "
 		    "company_admin, company_viewer, domain_admin");

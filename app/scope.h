@@ -19,6 +19,9 @@ struct pr_scope {
 	int		 ndomains;
 };
 
+/* The five roles, NULL-terminated, for pr_field_oneof(). */
+extern const char *const	pr_scope_roles[];
+
 void	pr_scope_init(struct pr_scope *);
 void	pr_scope_free(struct pr_scope *);
 /* operator and support: the provider's staff, of no company. */
