@@ -101,7 +101,7 @@ aliases_list(struct pr_api *api)
 	    "AND ($3 = '' OR a.address > $3) "
 	    "AND ($4 = '%' OR a.address LIKE $4) AND ($5 = '' OR d.name = $5) "
 	    "ORDER BY a.address LIMIT $6::int + 1) "
-	    PR_PAGE_ANSWER("address", "address", "$6::int"),
+	    PR_PAGE_JSON("address", "address", "$6::int"),
 	    6, api->actor.company, pr_actor_domains(&api->actor), page.after,
 	    like, domain, page.limit);
 }

@@ -339,6 +339,28 @@ pr_api_problem(struct pr_api *api, int status, const char *type,
 }
 
 void
+pr_api_json_row(struct pr_api *api)
+{
+	const char	*json = pr_api_value(api, 0, 0);
+
+	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
+}
+
+void
+pr_api_created(struct pr_api *api, const char *body, size_t len,
+    const char *fmt, ...)
+{
+	char	location[1024];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(location, sizeof(location), fmt, ap);
+	va_end(ap);
+	http_response_header(api->req, "location", location);
+	pr_api_json(api, HTTP_STATUS_CREATED, body, len);
+}
+
+void
 pr_api_empty(struct pr_api *api, int status)
 {
 	if (api->responded)

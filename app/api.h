@@ -95,6 +95,13 @@ void	pr_api_query_custom(struct pr_api *, pr_api_fn next,
 void	pr_api_json(struct pr_api *, int status, const char *body, size_t);
 void	pr_api_problem(struct pr_api *, int status, const char *type,
 	    const char *title, const char *detail);
+/* 429 after too many failed logins, with Retry-After (session.c). */
+void	pr_api_throttled(struct pr_api *, const char *retry_after);
+/* A step: 200 with the JSON its query gave in row 0, column 0 (a page). */
+void	pr_api_json_row(struct pr_api *);
+/* 201 with the JSON body and a Location (printf-style). */
+void	pr_api_created(struct pr_api *, const char *body, size_t len,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* An answer without a body, such as 204 to a DELETE. */
 void	pr_api_empty(struct pr_api *, int status);
 /*
@@ -128,12 +135,20 @@ void	pr_fields_add(struct pr_fields *, const char *field, const char *fmt,
 int	pr_fields_answer(struct pr_api *, struct pr_fields *);
 /* The same as a 409: the fields clash with what exists. */
 int	pr_fields_conflict(struct pr_api *, struct pr_fields *);
+/*
+ * For an on_error step: a unique violation (SQLSTATE 23505), a value
+ * taken meanwhile, answers 409 naming field with message.
+ */
+void	pr_fields_taken(struct pr_api *, const char *field,
+	    const char *message);
 /* Every member of obj must be one of names (NULL-terminated). */
 void	pr_fields_known(struct pr_fields *, const struct pr_json *obj,
 	    const char *const *names);
 
 /* The client's address, trusting X-Forwarded-For only from the proxy. */
 void	pr_remote_addr(struct http_request *, char *out, size_t outlen);
+/* A bare IPv4 or IPv6 address, nothing else. */
+int	pr_is_ip(const char *);
 /* Whether the client spoke HTTPS to the proxy (X-Forwarded-Proto). */
 int	pr_remote_https(struct http_request *);
 
@@ -143,6 +158,8 @@ int	pr_auth_begin(struct pr_api *);
 void	pr_auth_forget(const char *key_id);
 int	pr_role_at_least(const struct pr_actor *, enum pr_role);
 const char	*pr_role_name(enum pr_role);
+/* PR_ROLE_NONE when name is no role. */
+enum pr_role	 pr_role_parse(const char *name);
 /* The domain scope as an SQL array parameter, or NULL for no limit. */
 const char	*pr_actor_domains(const struct pr_actor *);
 
@@ -156,6 +173,7 @@ const char	*pr_actor_domains(const struct pr_actor *);
 #define PR_PROBLEM_TOO_LARGE	"urn:postroom:problem:too-large"
 #define PR_PROBLEM_THROTTLED	"urn:postroom:problem:throttled"
 #define PR_PROBLEM_CSRF		"urn:postroom:problem:csrf"
+#define PR_PROBLEM_TOTP_REQUIRED	"urn:postroom:problem:totp-required"
 
 #define PR_SESSION_COOKIE	"pr_session"
 

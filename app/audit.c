@@ -52,30 +52,15 @@ time_param(struct pr_api *api, const char *name, char *out, size_t outlen)
 static int
 filters(struct pr_api *api, struct filter *f)
 {
-	size_t	len;
-
-	if (!pr_param(api, "company", f->company, sizeof(f->company)) ||
-	    !pr_param(api, "object_type", f->object_type,
-	    sizeof(f->object_type)) ||
-	    !pr_param(api, "object_id", f->object_id, sizeof(f->object_id)) ||
-	    !pr_param(api, "actor", f->actor, sizeof(f->actor)) ||
-	    !pr_param(api, "action", f->action, sizeof(f->action)) ||
-	    !time_param(api, "from", f->from, sizeof(f->from)) ||
-	    !time_param(api, "to", f->to, sizeof(f->to)))
-		return (0);
-	len = strlen(f->company);
-	if (len > 18 || strspn(f->company, "0123456789") != len)
-		return (bad(api, "company must be a company's id, a whole "
-		    "number"));
-	return (1);
-}
-
-static void
-audit_listed(struct pr_api *api)
-{
-	const char	*json = pr_api_value(api, 0, 0);
-
-	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
+	return (pr_param_id(api, "company", "a company's id", f->company,
+	    sizeof(f->company)) &&
+	    pr_param(api, "object_type", f->object_type,
+	    sizeof(f->object_type)) &&
+	    pr_param(api, "object_id", f->object_id, sizeof(f->object_id)) &&
+	    pr_param(api, "actor", f->actor, sizeof(f->actor)) &&
+	    pr_param(api, "action", f->action, sizeof(f->action)) &&
+	    time_param(api, "from", f->from, sizeof(f->from)) &&
+	    time_param(api, "to", f->to, sizeof(f->to)));
 }
 
 #define OR_NULL(s)	((s)[0] != '\0' ? (s) : NULL)
@@ -102,7 +87,7 @@ audit_list(struct pr_api *api)
 	}
 
 	/* Newest first: the cursor is the last id shown, in hex. */
-	pr_api_query_custom(api, audit_listed,
+	pr_api_query_custom(api, pr_api_json_row,
 	    "WITH page AS (SELECT l.id, json_build_object('id', l.id, "
 	    "'at', l.at, 'company_id', l.company_id, 'actor', l.actor, "
 	    "'actor_key_id', l.actor_key_id, 'actor_admin_id', "
@@ -120,7 +105,7 @@ audit_list(struct pr_api *api)
 	    "AND ($8::timestamptz IS NULL OR l.at >= $8) "
 	    "AND ($9::timestamptz IS NULL OR l.at <= $9) "
 	    "ORDER BY l.id DESC LIMIT $10::int + 1) "
-	    PR_PAGE_ANSWER("id DESC", "id::text", "$10::int"),
+	    PR_PAGE_JSON("id DESC", "id::text", "$10::int"),
 	    10, api->actor.company, OR_NULL(page.after), OR_NULL(f.company),
 	    OR_NULL(f.object_type), OR_NULL(f.object_id), OR_NULL(f.actor),
 	    OR_NULL(f.action), OR_NULL(f.from), OR_NULL(f.to), page.limit);

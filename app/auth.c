@@ -51,8 +51,8 @@ static void	session_loaded(struct pr_api *);
 static int	session_begin(struct pr_api *);
 static void	auth_refuse(struct pr_api *, const char *);
 
-static enum pr_role
-role_parse(const char *name)
+enum pr_role
+pr_role_parse(const char *name)
 {
 	size_t	i;
 
@@ -197,7 +197,7 @@ auth_loaded(struct pr_api *api)
 	e->loaded = kore_time_ms();
 	if (pr_api_rows(api) == 1) {
 		snprintf(e->hash, sizeof(e->hash), "%s", pr_api_value(api, 0, 0));
-		e->role = role_parse(pr_api_value(api, 0, 1));
+		e->role = pr_role_parse(pr_api_value(api, 0, 1));
 		e->company_id = strtoll(pr_api_value(api, 0, 2), NULL, 10);
 		e->usable = pr_api_value(api, 0, 3)[0] == 't' &&
 		    e->role != PR_ROLE_NONE;
@@ -271,7 +271,8 @@ session_loaded(struct pr_api *api)
 	struct pr_actor	*a = &api->actor;
 
 	if (pr_api_rows(api) != 1 ||
-	    (a->role = role_parse(pr_api_value(api, 0, 2))) == PR_ROLE_NONE) {
+	    (a->role = pr_role_parse(pr_api_value(api, 0, 2))) ==
+	    PR_ROLE_NONE) {
 		http_response_header(api->req, "set-cookie", PR_SESSION_COOKIE
 		    "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
 		auth_refuse(api, "the session has ended: log in again");

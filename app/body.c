@@ -155,3 +155,15 @@ pr_fields_conflict(struct pr_api *api, struct pr_fields *f)
 	return (fields_answer(api, f, HTTP_STATUS_CONFLICT, PR_PROBLEM_CONFLICT,
 	    "Conflict"));
 }
+
+void
+pr_fields_taken(struct pr_api *api, const char *field, const char *message)
+{
+	struct pr_fields	f;
+
+	if (strcmp(api->sqlstate, "23505") != 0)
+		return;
+	pr_fields_init(&f);
+	pr_fields_add(&f, field, "%s", message);
+	pr_fields_conflict(api, &f);
+}

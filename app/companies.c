@@ -14,7 +14,6 @@
 
 #include "company.h"
 #include "params.h"
-#include "path.h"
 
 int	pr_companies(struct http_request *);
 int	pr_company(struct http_request *);
@@ -33,14 +32,7 @@ is_id(const char *s)
 int
 pr_company_path(struct pr_api *api, char *id, size_t idlen)
 {
-	/* Ids that cannot exist are not found either. */
-	if (pr_path_segment(api->req->path, SEG_COMPANY, id, idlen) != 1 ||
-	    !is_id(id)) {
-		pr_api_problem(api, HTTP_STATUS_NOT_FOUND, PR_PROBLEM_NOT_FOUND,
-		    "Not found", "no such company");
-		return (0);
-	}
-	return (1);
+	return (pr_param_path_id(api, SEG_COMPANY, "company", id, idlen));
 }
 
 int
@@ -102,14 +94,6 @@ company_get(struct pr_api *api)
 }
 
 static void
-companies_listed(struct pr_api *api)
-{
-	const char	*json = pr_api_value(api, 0, 0);
-
-	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
-}
-
-static void
 companies_list(struct pr_api *api)
 {
 	struct pr_page	page;
@@ -138,13 +122,13 @@ companies_list(struct pr_api *api)
 	 * asked tells whether there is a next page; the cursor is the last
 	 * id shown, in hex, as the other lists give it.
 	 */
-	pr_api_query_custom(api, companies_listed,
+	pr_api_query_custom(api, pr_api_json_row,
 	    "WITH page AS (SELECT c.id, " COMPANY_JSON " AS j " COMPANY_FROM
 	    "WHERE " COMPANY_SCOPE "AND ($2::bigint IS NULL OR c.id > $2) "
 	    "AND ($3 = '%' OR lower(c.name) LIKE $3) "
 	    "AND ($4::text IS NULL OR c.status = $4) "
 	    "ORDER BY c.id LIMIT $5::int + 1) "
-	    PR_PAGE_ANSWER("id", "id::text", "$5::int"),
+	    PR_PAGE_JSON("id", "id::text", "$5::int"),
 	    5, api->actor.company, page.after[0] != '\0' ? page.after : NULL,
 	    like, status[0] != '\0' ? status : NULL, page.limit);
 }

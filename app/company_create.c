@@ -160,26 +160,17 @@ static void
 create_done(struct pr_api *api)
 {
 	const char	*doc;
-	char		 location[64];
 
 	if (pr_api_rows(api) != 1)
 		return;
 	doc = pr_api_value(api, 0, 1);
-	snprintf(location, sizeof(location), "/api/v1/companies/%s",
+	pr_api_created(api, doc, strlen(doc), "/api/v1/companies/%s",
 	    pr_api_value(api, 0, 0));
-	http_response_header(api->req, "location", location);
-	pr_api_json(api, HTTP_STATUS_CREATED, doc, strlen(doc));
 }
 
 /* Company names are unique: whose it is, the operator can look up. */
 static void
 create_failed(struct pr_api *api)
 {
-	struct pr_fields	f;
-
-	if (strcmp(api->sqlstate, "23505") != 0)
-		return;
-	pr_fields_init(&f);
-	pr_fields_add(&f, "name", "exists already");
-	pr_fields_conflict(api, &f);
+	pr_fields_taken(api, "name", "exists already");
 }

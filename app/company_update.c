@@ -193,11 +193,5 @@ update_done(struct pr_api *api)
 static void
 update_failed(struct pr_api *api)
 {
-	struct pr_fields	f;
-
-	if (strcmp(api->sqlstate, "23505") != 0)
-		return;
-	pr_fields_init(&f);
-	pr_fields_add(&f, "name", "exists already");
-	pr_fields_conflict(api, &f);
+	pr_fields_taken(api, "name", "exists already");
 }

@@ -69,7 +69,7 @@ aliases_list(struct pr_api *api)
 	    "JOIN domain_aliases a ON a.company_id = d.company_id AND "
 	    "a.domain_id = d.id WHERE ($4 = '' OR a.name > $4) "
 	    "ORDER BY a.name LIMIT $5::int + 1) "
-	    PR_PAGE_ANSWER("name", "name", "$5::int") " FROM dom",
+	    PR_PAGE_JSON("name", "name", "$5::int") " FROM dom",
 	    5, api->actor.company, pr_actor_domains(&api->actor), domain,
 	    page.after, page.limit);
 }
@@ -80,7 +80,6 @@ alias_created(struct pr_api *api)
 	struct anew		*n = api->data;
 	struct pr_fields	 f;
 	const char		*doc;
-	char			 location[2 * PR_DOMAIN_MAX + 40];
 
 	if (pr_api_rows(api) != 1) {
 		no_domain(api);
@@ -93,23 +92,15 @@ alias_created(struct pr_api *api)
 		return;
 	}
 	doc = pr_api_value(api, 0, 0);
-	snprintf(location, sizeof(location), "/api/v1/domains/%s/aliases/%s",
+	pr_api_created(api, doc, strlen(doc), "/api/v1/domains/%s/aliases/%s",
 	    n->domain, n->name);
-	http_response_header(api->req, "location", location);
-	pr_api_json(api, HTTP_STATUS_CREATED, doc, strlen(doc));
 }
 
 /* Another request registered the name since this one looked. */
 static void
 alias_failed(struct pr_api *api)
 {
-	struct pr_fields	f;
-
-	if (strcmp(api->sqlstate, "23505") != 0)
-		return;
-	pr_fields_init(&f);
-	pr_fields_add(&f, "name", "exists already");
-	pr_fields_conflict(api, &f);
+	pr_fields_taken(api, "name", "exists already");
 }
 
 static void

@@ -168,7 +168,6 @@ create_done(struct pr_api *api)
 	struct dnew		*n = api->data;
 	struct pr_fields	 f;
 	const char		*doc;
-	char			 location[PR_DOMAIN_MAX + 32];
 
 	if (pr_api_rows(api) != 1)
 		return;
@@ -188,9 +187,7 @@ create_done(struct pr_api *api)
 		return;
 	}
 	doc = pr_api_value(api, 0, 0);
-	snprintf(location, sizeof(location), "/api/v1/domains/%s", n->name);
-	http_response_header(api->req, "location", location);
-	pr_api_json(api, HTTP_STATUS_CREATED, doc, strlen(doc));
+	pr_api_created(api, doc, strlen(doc), "/api/v1/domains/%s", n->name);
 }
 
 /* Another request registered the name since this one looked. */

@@ -81,14 +81,6 @@ domain_get(struct pr_api *api)
 	    3, api->actor.company, pr_actor_domains(&api->actor), name);
 }
 
-static void
-domains_listed(struct pr_api *api)
-{
-	const char	*json = pr_api_value(api, 0, 0);
-
-	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
-}
-
 /* company: a company's id, as text; "" when absent. */
 static int
 company_param(struct pr_api *api, char *out, size_t outlen)
@@ -134,14 +126,14 @@ domains_list(struct pr_api *api)
 	 * cursor is the last name shown, in hex.  A company filter narrows
 	 * the actor's scope, never widens it.
 	 */
-	pr_api_query_custom(api, domains_listed,
+	pr_api_query_custom(api, pr_api_json_row,
 	    "WITH page AS (SELECT d.name, " DOMAIN_JSON " AS j " DOMAIN_FROM
 	    "WHERE " DOMAIN_SCOPE "AND ($3 = '' OR d.name > $3) "
 	    "AND ($4 = '%' OR d.name LIKE $4) "
 	    "AND ($5::bigint IS NULL OR d.company_id = $5) "
 	    "AND ($6::text IS NULL OR d.status = $6) "
 	    "ORDER BY d.name LIMIT $7::int + 1) "
-	    PR_PAGE_ANSWER("name", "name", "$7::int"),
+	    PR_PAGE_JSON("name", "name", "$7::int"),
 	    7, api->actor.company, pr_actor_domains(&api->actor), page.after,
 	    like, company[0] != '\0' ? company : NULL,
 	    status[0] != '\0' ? status : NULL, page.limit);

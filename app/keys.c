@@ -17,13 +17,12 @@
 #include "params.h"
 #include "path.h"
 #include "sbuf.h"
-#include "validate.h"
+#include "scope.h"
 
 int	pr_keys(struct http_request *);
 int	pr_key(struct http_request *);
 
 #define SEG_KEY		3	/* /api/v1/keys/<id> */
-#define KEY_DOMAINS_MAX	64
 #define KEY_NAME_MAX	200
 
 /* A key as the API shows it; the row is k. */
@@ -39,52 +38,11 @@ int	pr_key(struct http_request *);
 
 struct knew {
 	struct pr_apikey	 key;
-	const char		*role;
+	struct pr_scope		 scope;
 	char			 name[KEY_NAME_MAX + 1];
-	char			 company[24];	/* "": provider staff */
-	struct sbuf		 domains;	/* "{a,b}" */
-	int			 ndomains;
 };
 
 static void	create_done(struct pr_api *);
-
-static int
-forbidden(struct pr_api *api, const char *detail)
-{
-	pr_api_problem(api, HTTP_STATUS_FORBIDDEN, PR_PROBLEM_FORBIDDEN,
-	    "Forbidden", detail);
-	return (0);
-}
-
-static int
-provider_role(const char *role)
-{
-	return (!strcmp(role, "operator") || !strcmp(role, "support"));
-}
-
-static void
-keys_listed(struct pr_api *api)
-{
-	const char	*json = pr_api_value(api, 0, 0);
-
-	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
-}
-
-/* company: a company's id, as text; "" when absent. */
-static int
-company_param(struct pr_api *api, char *out, size_t outlen)
-{
-	size_t	len;
-
-	if (!pr_param(api, "company", out, outlen))
-		return (0);
-	len = strlen(out);
-	if (len == 0 || (len <= 18 && strspn(out, "0123456789") == len))
-		return (1);
-	pr_api_problem(api, HTTP_STATUS_BAD_REQUEST, PR_PROBLEM_BAD_REQUEST,
-	    "Bad request", "company must be a company's id, a whole number");
-	return (0);
-}
 
 /* Domain admins manage mailboxes, not keys: they list none. */
 static void
@@ -94,68 +52,23 @@ keys_list(struct pr_api *api)
 	char		company[24];
 
 	if (api->actor.role == PR_ROLE_DOMAIN_ADMIN) {
-		forbidden(api, "this role cannot list keys");
+		pr_api_problem(api, HTTP_STATUS_FORBIDDEN, PR_PROBLEM_FORBIDDEN,
+		    "Forbidden", "this role cannot list keys");
 		return;
 	}
 	if (!pr_param_page(api, &page) ||
-	    !company_param(api, company, sizeof(company)))
+	    !pr_param_id(api, "company", "a company's id", company,
+	    sizeof(company)))
 		return;
-	pr_api_query_custom(api, keys_listed,
+	pr_api_query_custom(api, pr_api_json_row,
 	    "WITH page AS (SELECT k.key_id, " KEY_JSON " AS j FROM api_keys k "
 	    "WHERE ($1::bigint = 0 OR k.company_id = $1) "
 	    "AND ($2 = '' OR k.key_id > $2) "
 	    "AND ($3::bigint IS NULL OR k.company_id = $3) "
 	    "ORDER BY k.key_id LIMIT $4::int + 1) "
-	    PR_PAGE_ANSWER("key_id", "key_id", "$4::int"),
+	    PR_PAGE_JSON("key_id", "key_id", "$4::int"),
 	    4, api->actor.company, page.after,
 	    company[0] != '\0' ? company : NULL, page.limit);
-}
-
-/* Operators make any key; company admins their company's, below staff. */
-static int
-may_create(struct pr_api *api, const char *role)
-{
-	if (api->actor.role == PR_ROLE_OPERATOR)
-		return (1);
-	if (api->actor.role != PR_ROLE_COMPANY_ADMIN)
-		return (forbidden(api, "this role cannot create keys"));
-	if (provider_role(role))
-		return (forbidden(api, "a company admin cannot create "
-		    "provider staff keys"));
-	return (1);
-}
-
-static void
-check_company(struct pr_api *api, struct pr_fields *f,
-    const struct pr_json *body, struct knew *n)
-{
-	int64_t	id;
-
-	if (api->actor.company_id != 0) {
-		if (pr_json_get(body, "company_id") != NULL)
-			pr_fields_add(f, "company_id", "only provider staff "
-			    "choose the company: this key creates keys in its "
-			    "own");
-		snprintf(n->company, sizeof(n->company), "%s",
-		    api->actor.company);
-		return;
-	}
-	switch (pr_field_int(f, body, "company_id", 1, INT64_MAX, 1, &id)) {
-	case PR_FIELD_SET:
-		if (n->role != NULL && provider_role(n->role))
-			pr_fields_add(f, "company_id", "a %s key has no "
-			    "company", n->role);
-		else
-			snprintf(n->company, sizeof(n->company), "%lld",
-			    (long long)id);
-		break;
-	case PR_FIELD_ABSENT:
-	case PR_FIELD_NULL:
-		if (n->role != NULL && !provider_role(n->role))
-			pr_fields_add(f, "company_id", "required for a %s key",
-			    n->role);
-		break;
-	}
 }
 
 static void
@@ -173,54 +86,10 @@ check_name(struct pr_fields *f, const struct pr_json *body, struct knew *n)
 		snprintf(n->name, sizeof(n->name), "%s", v->u.string.s);
 }
 
-/* Domain names, normalised, as an SQL array: only for domain_admin. */
-static void
-check_domains(struct pr_fields *f, const struct pr_json *body,
-    struct knew *n)
-{
-	const struct pr_json	*v = pr_json_get(body, "domains"), *d;
-	char			 fqdn[PR_DOMAIN_MAX + 1];
-	const char		*why;
-	int			 wanted;
-
-	wanted = n->role != NULL && !strcmp(n->role, "domain_admin");
-	if (n->role == NULL)
-		return;
-	if (!wanted) {
-		if (v != NULL)
-			pr_fields_add(f, "domains", "only domain_admin keys "
-			    "have domains");
-		return;
-	}
-	if (v == NULL || v->type != PR_JSON_ARRAY || v->u.children.count == 0 ||
-	    v->u.children.count > KEY_DOMAINS_MAX) {
-		pr_fields_add(f, "domains", "required: an array of 1 to %d "
-		    "domain names", KEY_DOMAINS_MAX);
-		return;
-	}
-	sbuf_puts(&n->domains, "{");
-	for (d = v->u.children.first; d != NULL; d = d->next) {
-		if (d->type != PR_JSON_STRING) {
-			pr_fields_add(f, "domains", "each a domain name");
-			return;
-		}
-		if ((why = pr_domain_check(d->u.string.s, fqdn,
-		    sizeof(fqdn))) != NULL) {
-			pr_fields_add(f, "domains", "'%s': %s",
-			    d->u.string.s, why);
-			return;
-		}
-		/* A-labels are letters, digits, '-' and '.': no quoting. */
-		sbuf_printf(&n->domains, "%s%s", n->ndomains++ ? "," : "",
-		    fqdn);
-	}
-	sbuf_puts(&n->domains, "}");
-}
-
 static void
 knew_free(struct knew *n)
 {
-	sbuf_free(&n->domains);
+	pr_scope_free(&n->scope);
 	OPENSSL_cleanse(&n->key, sizeof(n->key));
 }
 
@@ -229,36 +98,25 @@ keys_create(struct pr_api *api)
 {
 	static const char *const known[] = { "role", "name", "domains",
 	    "company_id", NULL };
-	static const char *const roles[] = { "operator", "support",
-	    "company_admin", "company_viewer", "domain_admin", NULL };
 	const struct pr_json	*body;
 	struct pr_fields	 f;
 	struct knew		 n;
 	char			 remote[64];
 
-	if (api->actor.role != PR_ROLE_OPERATOR &&
-	    api->actor.role != PR_ROLE_COMPANY_ADMIN) {
-		forbidden(api, "this role cannot create keys");
-		return;
-	}
-	if ((body = pr_api_body(api)) == NULL)
+	if (!pr_scope_maker(api, "key") || (body = pr_api_body(api)) == NULL)
 		return;
 	memset(&n, 0, sizeof(n));
-	sbuf_init(&n.domains);
+	pr_scope_init(&n.scope);
 	pr_fields_init(&f);
 	pr_fields_known(&f, body, known);
-	if (pr_field_oneof(&f, body, "role", roles, 0, &n.role) ==
-	    PR_FIELD_ABSENT)
-		pr_fields_add(&f, "role", "required, one of operator, support, "
-		    "company_admin, company_viewer, domain_admin");
-	if (n.role != NULL && !may_create(api, n.role)) {
+	if (!pr_scope_role(api, &f, body, &n.scope, "key")) {
 		pr_fields_answer(api, &f);
 		knew_free(&n);
 		return;
 	}
-	check_company(api, &f, body, &n);
+	pr_scope_company(api, &f, body, &n.scope, "key");
 	check_name(&f, body, &n);
-	check_domains(&f, body, &n);
+	pr_scope_domains(&f, body, &n.scope, "key");
 	if (pr_fields_answer(api, &f) || pr_apikey_new(&n.key) == -1) {
 		knew_free(&n);
 		return;
@@ -295,8 +153,9 @@ keys_create(struct pr_api *api)
 	    "'')::bigint, nullif($9, '')::inet, 'key.create', 'api_key', "
 	    "key_id, doc::jsonb FROM j) "
 	    "SELECT (SELECT doc FROM j), company_ok, domains_ok FROM ok",
-	    10, n.key.id, n.company[0] != '\0' ? n.company : NULL, n.role,
-	    n.key.hash, n.ndomains > 0 ? n.domains.data : NULL, n.name,
+	    10, n.key.id, n.scope.company[0] != '\0' ? n.scope.company : NULL,
+	    n.scope.role, n.key.hash, n.scope.ndomains > 0 ?
+	    n.scope.domains.data : NULL, n.name,
 	    api->actor.who, api->actor.key_id, remote, api->actor.admin_id);
 
 	/* The full key waits for the answer; nothing else keeps it. */
@@ -311,7 +170,6 @@ create_done(struct pr_api *api)
 	struct sbuf		 out;
 	const char		*doc;
 	char			*full = api->data;
-	char			 location[64];
 
 	if (pr_api_rows(api) != 1)
 		return;
@@ -330,10 +188,8 @@ create_done(struct pr_api *api)
 	sbuf_puts(&out, ", \"key\" : ");
 	sbuf_json_str(&out, full);
 	sbuf_puts(&out, "}");
-	snprintf(location, sizeof(location), "/api/v1/keys/%.*s",
+	pr_api_created(api, out.data, out.len, "/api/v1/keys/%.*s",
 	    PR_KEY_ID_LEN, full + 3);
-	http_response_header(api->req, "location", location);
-	pr_api_json(api, HTTP_STATUS_CREATED, out.data, out.len);
 	OPENSSL_cleanse(out.data, out.len);
 	sbuf_free(&out);
 	OPENSSL_cleanse(full, strlen(full));
@@ -350,7 +206,8 @@ revoke_done(struct pr_api *api)
 		return;
 	}
 	if (pr_api_value(api, 0, 1)[0] == '0') {
-		forbidden(api, "this role can revoke only its own key");
+		pr_api_problem(api, HTTP_STATUS_FORBIDDEN, PR_PROBLEM_FORBIDDEN,
+		    "Forbidden", "this role can revoke only its own key");
 		return;
 	}
 	pr_auth_forget(api->data);

@@ -224,7 +224,6 @@ create_done(struct pr_api *api)
 {
 	struct pr_fields	 f;
 	const char		*doc, *reason;
-	char			 location[PR_ADDRESS_MAX + 32];
 
 	if (pr_api_rows(api) != 1 || pr_api_isnull(api, 0, 0)) {
 		reason = pr_api_rows(api) == 1 && !pr_api_isnull(api, 0, 1) ?
@@ -240,20 +239,13 @@ create_done(struct pr_api *api)
 		return;
 	}
 	doc = pr_api_value(api, 0, 0);
-	snprintf(location, sizeof(location), "/api/v1/mailboxes/%s",
+	pr_api_created(api, doc, strlen(doc), "/api/v1/mailboxes/%s",
 	    pr_api_value(api, 0, 2));
-	http_response_header(api->req, "location", location);
-	pr_api_json(api, HTTP_STATUS_CREATED, doc, strlen(doc));
 }
 
 static void
 create_failed(struct pr_api *api)
 {
-	struct pr_fields	f;
-
-	if (strcmp(api->sqlstate, "23505") != 0)
-		return;
-	pr_fields_init(&f);
-	pr_fields_add(&f, "address", "exists already, as a mailbox or an alias");
-	pr_fields_conflict(api, &f);
+	pr_fields_taken(api, "address", "exists already, as a mailbox or an "
+	    "alias");
 }

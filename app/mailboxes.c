@@ -95,26 +95,18 @@ pr_mailbox_restore_route(struct http_request *req)
 	return (pr_api_run(req, PR_POST, pr_mailbox_restore));
 }
 
-static void
-mailboxes_listed(struct pr_api *api)
-{
-	const char	*json = pr_api_value(api, 0, 0);
-
-	pr_api_json(api, HTTP_STATUS_OK, json, strlen(json));
-}
-
 /*
  * A page of mailboxes in address order: $1 staff, $2 and $3 the scope,
  * $4 the cursor ("" first: every address is greater), $5 a lower-cased
  * prefix of the address or the display name, $6 a domain, $7 a status,
  * $8 the limit, $9 a mailstore, $10 to $14 the state of imap, pop3,
- * webmail, send and receive.  A prefix is a range: in the "C" collation every string
- * that starts with p lies in [p, p || U+10FFFF).  Address and display
- * name are searched apart, each with its index: one OR would walk the
- * company's mailboxes until enough display names match.  The display
- * names that match are all read (OFFSET 0 keeps the planner from that
- * walk) and sorted.  One more row than asked tells whether there is a
- * next page; the cursor is the last address shown, in hex.
+ * webmail, send and receive.  A prefix is a range: in the "C" collation
+ * every string that starts with p lies in [p, p || U+10FFFF).  Address
+ * and display name are searched apart, each with its index: one OR would
+ * walk the company's mailboxes until enough display names match.  The
+ * display names that match are all read (OFFSET 0 keeps the planner from
+ * that walk) and sorted.  One more row than asked tells whether there is
+ * a next page; the cursor is the last address shown, in hex.
  */
 #define MAILBOX_LIST_WHERE(SCOPE, FILTERS)				\
 	SCOPE "AND m.deleted_at IS NULL AND m.address > $4 " FILTERS
@@ -151,7 +143,7 @@ mailboxes_listed(struct pr_api *api)
 	"page AS (SELECT m.address, " MAILBOX_JSON("$1") " AS j "	\
 	MAILBOX_FROM "WHERE m.address IN (SELECT address FROM hits) "	\
 	"ORDER BY m.address LIMIT $8::int + 1) "			\
-	PR_PAGE_ANSWER("address", "address", "$8::int")
+	PR_PAGE_JSON("address", "address", "$8::int")
 
 /* No join: a generic plan would start from the company's domains. */
 #define MAILBOX_LIST_FROM	"FROM mailboxes m "
@@ -241,7 +233,7 @@ mailboxes_list(struct pr_api *api)
 	 * whether an index on them beats the walk in address order.
 	 */
 	(filtered ? pr_api_query_custom : pr_api_query)(api,
-	    mailboxes_listed, mailboxes_sql[own][filtered], 14, staff(api),
+	    pr_api_json_row, mailboxes_sql[own][filtered], 14, staff(api),
 	    api->actor.company, pr_actor_domains(&api->actor), page.after, q,
 	    f.domain, f.status, page.limit, f.mailstore, f.service[0],
 	    f.service[1], f.service[2], f.service[3], f.service[4]);

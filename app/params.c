@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "params.h"
+#include "path.h"
 #include "query.h"
 
 static int
@@ -54,6 +55,44 @@ pr_param_page(struct pr_api *api, struct pr_page *pg)
 	if (pr_cursor_decode(hex, pg->after, sizeof(pg->after)) == -1)
 		return (bad(api, "cursor is not one this server gave"));
 	return (1);
+}
+
+/* 1 to 18 digits: always fits a bigint. */
+static int
+is_id(const char *s)
+{
+	size_t	len = strlen(s);
+
+	return (len > 0 && len <= 18 && strspn(s, "0123456789") == len);
+}
+
+int
+pr_param_id(struct pr_api *api, const char *name, const char *what,
+    char *out, size_t outlen)
+{
+	char	detail[96];
+
+	if (!pr_param(api, name, out, outlen))
+		return (0);
+	if (out[0] == '\0' || is_id(out))
+		return (1);
+	snprintf(detail, sizeof(detail), "%s must be %s, a whole number",
+	    name, what);
+	return (bad(api, detail));
+}
+
+int
+pr_param_path_id(struct pr_api *api, int n, const char *what, char *id,
+    size_t idlen)
+{
+	char	detail[64];
+
+	if (pr_path_segment(api->req->path, n, id, idlen) == 1 && is_id(id))
+		return (1);
+	snprintf(detail, sizeof(detail), "no such %s", what);
+	pr_api_problem(api, HTTP_STATUS_NOT_FOUND, PR_PROBLEM_NOT_FOUND,
+	    "Not found", detail);
+	return (0);
 }
 
 int

@@ -25,9 +25,8 @@ peer_addr(struct connection *c, char *out, size_t outlen)
 		inet_ntop(AF_INET6, &c->addr.ipv6.sin6_addr, out, outlen);
 }
 
-/* A bare IPv4 or IPv6 address, nothing else. */
-static int
-is_ip(const char *s)
+int
+pr_is_ip(const char *s)
 {
 	unsigned char	buf[sizeof(struct in6_addr)];
 
@@ -72,6 +71,6 @@ pr_remote_addr(struct http_request *req, char *out, size_t outlen)
 		return;
 	/* nginx overwrites the header: one address, the client's. */
 	snprintf(fwd, sizeof(fwd), "%.*s", (int)strcspn(xff, ", "), xff);
-	if (is_ip(fwd))
+	if (pr_is_ip(fwd))
 		snprintf(out, outlen, "%s", fwd);
 }

@@ -6,6 +6,11 @@
  * from the tenth it is locked for 15 minutes; an address with 30 failures
  * in 15 minutes is locked for 15 minutes.  Locked attempts answer 429 with
  * Retry-After and are not checked at all.
+ *
+ * An account with TOTP on (session_totp.c) also needs "totp", a current
+ * code: without one the right password answers 401 totp-required and
+ * counts as no failure; a wrong code, or one used already, is a failed
+ * login.
  */
 #include <kore/kore.h>
 #include <kore/http.h>
@@ -14,9 +19,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api.h"
 #include "password.h"
+#include "totp.h"
 #include "validate.h"
 
 int	pr_session(struct http_request *);
@@ -28,6 +35,8 @@ struct login {
 	char	email[PR_ADDRESS_MAX + 1];
 	char	password[1025];
 	char	remote[64];
+	char	totp[PR_TOTP_DIGITS + 1];	/* "": none sent */
+	char	step[24];			/* its step, once checked */
 	char	token[PR_KEY_SECRET_LEN + 1];
 	char	csrf[CSRF_LEN + 1];
 };
@@ -55,6 +64,20 @@ dummy_hash(void)
 }
 
 static void
+check_totp(struct pr_fields *f, const struct pr_json *v, struct login *l)
+{
+	if (v == NULL)
+		return;
+	if (v->type != PR_JSON_STRING || v->u.string.len != PR_TOTP_DIGITS ||
+	    strspn(v->u.string.s, "0123456789") != PR_TOTP_DIGITS) {
+		pr_fields_add(f, "totp", "the 6 digits the authenticator app "
+		    "shows now");
+		return;
+	}
+	snprintf(l->totp, sizeof(l->totp), "%s", v->u.string.s);
+}
+
+static void
 login_start(struct pr_api *api)
 {
 	const struct pr_json	*body, *email, *pw;
@@ -74,6 +97,7 @@ login_start(struct pr_api *api)
 	if (pw == NULL || pw->type != PR_JSON_STRING ||
 	    pw->u.string.len >= sizeof(l->password))
 		pr_fields_add(&f, "password", "required, a string");
+	check_totp(&f, pr_json_get(body, "totp"), l);
 	if (pr_fields_answer(api, &f))
 		return;
 	snprintf(l->password, sizeof(l->password), "%s", pw->u.string.s);
@@ -83,9 +107,48 @@ login_start(struct pr_api *api)
 	    "SELECT a.id, a.password_hash, a.status = 'active', "
 	    "greatest(a.locked_until, t.locked_until) > now(), "
 	    "ceil(extract(epoch FROM greatest(a.locked_until, t.locked_until) "
-	    "- now()))::bigint FROM (SELECT 1) x LEFT JOIN admins a ON "
+	    "- now()))::bigint, CASE WHEN a.totp_confirmed_at IS NOT NULL "
+	    "THEN a.totp_secret END, coalesce(a.totp_last_step, -1) "
+	    "FROM (SELECT 1) x LEFT JOIN admins a ON "
 	    "a.email = $1 LEFT JOIN login_throttle t ON t.remote_addr = "
 	    "nullif($2, '')::inet", 2, l->email, l->remote);
+}
+
+void
+pr_api_throttled(struct pr_api *api, const char *retry_after)
+{
+	http_response_header(api->req, "retry-after", retry_after);
+	pr_api_problem(api, PR_HTTP_TOO_MANY_REQUESTS, PR_PROBLEM_THROTTLED,
+	    "Too many failed logins", "wait as long as Retry-After says");
+}
+
+/*
+ * The password was right: with TOTP on, the code must be too.  1 to go
+ * on, 0 when answered or counted as a failure.
+ */
+static int
+login_totp(struct pr_api *api, struct login *l)
+{
+	int64_t	step;
+
+	if (pr_api_isnull(api, 0, 5))
+		return (1);
+	if (l->totp[0] == '\0') {
+		pr_api_problem(api, HTTP_STATUS_UNAUTHORIZED,
+		    PR_PROBLEM_TOTP_REQUIRED, "TOTP code required",
+		    "this account has TOTP on: send \"totp\", the code its "
+		    "authenticator app shows now, with the e-mail and "
+		    "password");
+		return (0);
+	}
+	step = pr_totp_check(pr_api_value(api, 0, 5), l->totp, time(NULL),
+	    strtoll(pr_api_value(api, 0, 6), NULL, 10));
+	if (step == -1) {
+		login_failed(api);
+		return (0);
+	}
+	snprintf(l->step, sizeof(l->step), "%lld", (long long)step);
+	return (1);
 }
 
 static void
@@ -96,11 +159,7 @@ login_checked(struct pr_api *api)
 	int		 known, ok;
 
 	if (pr_api_value(api, 0, 3)[0] == 't') {
-		http_response_header(api->req, "retry-after",
-		    pr_api_value(api, 0, 4));
-		pr_api_problem(api, PR_HTTP_TOO_MANY_REQUESTS,
-		    PR_PROBLEM_THROTTLED, "Too many failed logins",
-		    "wait as long as Retry-After says");
+		pr_api_throttled(api, pr_api_value(api, 0, 4));
 		return;
 	}
 	known = !pr_api_isnull(api, 0, 0);
@@ -112,6 +171,8 @@ login_checked(struct pr_api *api)
 		login_failed(api);
 		return;
 	}
+	if (!login_totp(api, l))
+		return;
 	if (pr_random_string(l->token, sizeof(l->token),
 	    PR_KEY_SECRET_LEN) == -1 ||
 	    pr_random_string(l->csrf, sizeof(l->csrf), CSRF_LEN) == -1) {
@@ -124,8 +185,13 @@ login_checked(struct pr_api *api)
 
 		pr_token_hash(l->token, hash_hex);
 		pr_api_query(api, login_done,
+		    /* A code is taken once, even by two logins at once. */
 		    "WITH a AS (UPDATE admins SET failed_logins = 0, "
-		    "locked_until = NULL, last_login_at = now() WHERE id = $1 "
+		    "locked_until = NULL, last_login_at = now(), "
+		    "totp_last_step = coalesce($5::bigint, totp_last_step) "
+		    "WHERE id = $1 AND (totp_confirmed_at IS NULL) = "
+		    "($5::bigint IS NULL) AND ($5::bigint IS NULL OR "
+		    "coalesce(totp_last_step, -1) < $5::bigint) "
 		    "RETURNING id, company_id, email, role), "
 		    "s AS (INSERT INTO sessions (token_hash, admin_id, "
 		    "csrf_token, remote_addr, expires_at) SELECT $2, id, $3, "
@@ -138,7 +204,8 @@ login_checked(struct pr_api *api)
 		    "SELECT json_build_object('email', a.email, 'role', a.role, "
 		    "'company_id', a.company_id, 'csrf_token', $3::text, "
 		    "'expires_at', s.expires_at) FROM a, s",
-		    4, pr_api_value(api, 0, 0), hash_hex, l->csrf, l->remote);
+		    5, pr_api_value(api, 0, 0), hash_hex, l->csrf, l->remote,
+		    l->step[0] != '\0' ? l->step : NULL);
 	}
 }
 
@@ -150,9 +217,7 @@ login_failed(struct pr_api *api)
 
 	pr_api_query(api, login_refused,
 	    "WITH a AS (UPDATE admins SET failed_logins = failed_logins + 1, "
-	    "locked_until = now() + CASE WHEN failed_logins + 1 >= 10 THEN "
-	    "interval '15 minutes' WHEN failed_logins + 1 >= 3 THEN "
-	    "make_interval(secs => power(2, failed_logins - 2)) END "
+	    "locked_until = pr_login_lock_until(failed_logins + 1) "
 	    "WHERE email = $1 RETURNING company_id), "
 	    "t AS (INSERT INTO login_throttle AS t (remote_addr, failures) "
 	    "SELECT nullif($2, '')::inet, 1 WHERE $2 <> '' ON CONFLICT "
@@ -173,8 +238,11 @@ login_failed(struct pr_api *api)
 static void
 login_refused(struct pr_api *api)
 {
+	struct login	*l = api->data;
+
 	pr_api_problem(api, HTTP_STATUS_UNAUTHORIZED, PR_PROBLEM_UNAUTHORIZED,
-	    "Unauthorized", "wrong e-mail or password");
+	    "Unauthorized", l->totp[0] != '\0' ?
+	    "wrong e-mail, password or TOTP code" : "wrong e-mail or password");
 }
 
 static void

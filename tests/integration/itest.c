@@ -11,6 +11,7 @@
 
 #include "apikey.h"
 #include "itest.h"
+#include "password.h"
 
 const char *
 it_env(const char *name)
@@ -359,13 +360,21 @@ long
 it_call(const char *key, const char *method, const char *path,
     const char *body, struct it_http *r)
 {
-	char	url[4096], auth[160];
+	char	auth[160];
 
-	/* A cut URL would test another request than the one written. */
+	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key ? key : "");
+	return (it_call_as(key ? auth : NULL, method, path, body, r));
+}
+
+long
+it_call_as(const char *hdrs, const char *method, const char *path,
+    const char *body, struct it_http *r)
+{
+	char	url[4096];
+
 	cr_assert_lt((size_t)snprintf(url, sizeof(url), "%s%s",
 	    it_env("PR_TEST_URL"), path), sizeof(url), "%s: too long", path);
-	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", key ? key : "");
-	cr_assert_eq(it_http_body(method, url, key ? auth : NULL, body ?
+	cr_assert_eq(it_http_body(method, url, hdrs, body ?
 	    "Content-Type: application/json" : NULL, body, r), 0,
 	    "%s %s: no answer", method, path);
 	return (r->status);
@@ -390,6 +399,61 @@ it_refused(PGconn *db, const char *state_sql, const char *method,
 	    method, path, body ? body : "");
 	free(before);
 	free(after);
+}
+
+char *
+it_admin(PGconn *db, const char *email, const char *pw, const char *role,
+    const char *company)
+{
+	char		 hash[PR_PW_HASH_MAX];
+	const char	*p[4] = { email, hash, role, company };
+
+	cr_assert_eq(pr_password_hash(pw, PR_PW_SHA512_CRYPT, hash,
+	    sizeof(hash)), 0);
+	return (it_value(db, "INSERT INTO admins (company_id, email, "
+	    "password_hash, role) SELECT (SELECT id FROM companies WHERE "
+	    "name = $4), $1, $2, $3 RETURNING id::text", 4, p));
+}
+
+long
+it_login(const char *email, const char *pw, const char *totp,
+    const char *xff, char *cred, size_t credlen)
+{
+	struct it_http	 r;
+	struct sbuf	 body, hdr;
+	const char	*c, *t;
+	long		 status;
+
+	sbuf_init(&body);
+	sbuf_init(&hdr);
+	sbuf_puts(&body, "{\"email\": ");
+	sbuf_json_str(&body, email);
+	sbuf_puts(&body, ", \"password\": ");
+	sbuf_json_str(&body, pw);
+	if (totp != NULL) {
+		sbuf_puts(&body, ", \"totp\": ");
+		sbuf_json_str(&body, totp);
+	}
+	sbuf_puts(&body, "}");
+	if (xff != NULL)
+		sbuf_printf(&hdr, "X-Forwarded-For: %s", xff);
+	status = it_call_as(xff != NULL ? hdr.data : NULL, "POST",
+	    "/api/v1/session", body.data, &r);
+	if (cred != NULL && credlen > 0)
+		cred[0] = '\0';
+	if (status == 200 && cred != NULL) {
+		c = strstr(r.cookie, "pr_session=");
+		t = strstr(r.body.data, "\"csrf_token\" : \"");
+		cr_assert(c != NULL && t != NULL, "%s / %s", r.cookie,
+		    r.body.data);
+		t += strlen("\"csrf_token\" : \"");
+		snprintf(cred, credlen, "Cookie: %.*s\nX-CSRF-Token: %.*s",
+		    (int)strcspn(c, ";"), c, (int)strcspn(t, "\""), t);
+	}
+	it_http_free(&r);
+	sbuf_free(&body);
+	sbuf_free(&hdr);
+	return (status);
 }
 
 static void *

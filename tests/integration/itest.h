@@ -60,6 +60,26 @@ void		 it_refused(PGconn *, const char *state_sql, const char *method,
 		    const char *key, const char *path, const char *body,
 		    long status, const char *expect);
 
+/* The same with header lines hdrs (such as it_login's credentials). */
+long		 it_call_as(const char *hdrs, const char *method,
+		    const char *path, const char *body, struct it_http *);
+
+/*
+ * An admin account with password pw, of company (by name; NULL for
+ * provider staff): its id, as text (malloc'ed).
+ */
+char		*it_admin(PGconn *, const char *email, const char *pw,
+		    const char *role, const char *company);
+
+/*
+ * POST /api/v1/session as email with pw, a TOTP code (or NULL), from the
+ * client address xff (X-Forwarded-For, or NULL); the status.  When it is
+ * 200, cred holds "Cookie: pr_session=...\nX-CSRF-Token: ..." for
+ * it_call_as.
+ */
+long		 it_login(const char *email, const char *pw, const char *totp,
+		    const char *xff, char *cred, size_t credlen);
+
 int		 it_http(const char *method, const char *url, const char *hdr,
 		    struct it_http *);
 /* hdr and hdr2 may each hold several header lines, split by '\n'. */

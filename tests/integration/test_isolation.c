@@ -23,6 +23,8 @@
 #define VICTIM_ALIAS	"valias@v1.iso.example"
 #define PW		"an attacker's long password"
 #define VICTIM_KEY	"isovictimkey0001"
+#define VICTIM_ADMIN	"vadmin@v1.iso.example"
+#define LOCKED_ADDR	"192.0.2.66"	/* an address locked out */
 
 static PGconn	*db;
 
@@ -73,6 +75,14 @@ fixture(void)
 	    "object_type, object_id) SELECT id, 'cli:iso', 'domain.create', "
 	    "'domain', 'v1.iso.example' FROM companies WHERE name = "
 	    "'Iso Victim'", 0, NULL);
+	/* A victim's admin, locked out: an unlock would show. */
+	it_ok(db, "INSERT INTO admins (company_id, email, password_hash, role, "
+	    "failed_logins, locked_until) SELECT id, '" VICTIM_ADMIN "', "
+	    "'{SHA512-CRYPT}$6$x$y', 'company_admin', 10, now() + interval "
+	    "'1 day' FROM companies WHERE name = 'Iso Victim'", 0, NULL);
+	it_ok(db, "INSERT INTO login_throttle (remote_addr, failures, "
+	    "locked_until) VALUES ('" LOCKED_ADDR "', 30, now() + interval "
+	    "'1 day')", 0, NULL);
 }
 
 static void
@@ -95,8 +105,7 @@ key(const char *role, const char *company, const char *domain, char *out,
 static void
 session(char *out, size_t outlen)
 {
-	struct it_http	 r;
-	char		 hash[PR_PW_HASH_MAX], url[256], *c, *t;
+	char		 hash[PR_PW_HASH_MAX];
 	const char	*p[1] = { hash };
 
 	cr_assert_eq(pr_password_hash(PW, PR_PW_SHA512_CRYPT, hash,
@@ -105,16 +114,8 @@ session(char *out, size_t outlen)
 	    "SELECT id, 'boss@a.iso.example', $1, 'company_admin' FROM "
 	    "companies WHERE name = 'Iso Attacker' ON CONFLICT (email) DO "
 	    "UPDATE SET password_hash = $1", 1, p);
-	snprintf(url, sizeof(url), "%s/api/v1/session", it_env("PR_TEST_URL"));
-	cr_assert_eq(it_http_body("POST", url, NULL, "Content-Type: "
-	    "application/json", "{\"email\": \"boss@a.iso.example\", "
-	    "\"password\": \"" PW "\"}", &r), 0);
-	cr_assert_eq(r.status, 200, "%s", r.body.data);
-	c = strstr(r.cookie, "pr_session=");
-	t = strstr(r.body.data, "\"csrf_token\" : \"") + 16;
-	snprintf(out, outlen, "Cookie: %.*s\nX-CSRF-Token: %.*s",
-	    (int)strcspn(c, ";"), c, (int)strcspn(t, "\""), t);
-	it_http_free(&r);
+	cr_assert_eq(it_login("boss@a.iso.example", PW, NULL, NULL, out,
+	    outlen), 200);
 }
 
 /* Everything an endpoint could change, as one digest. */
@@ -133,6 +134,9 @@ snapshot(void)
 	    "SELECT concat_ws(' ', key_id, company_id, role, name, revoked_at) "
 	    "FROM api_keys UNION ALL "
 	    "SELECT k::text FROM api_key_domains k UNION ALL "
+	    "SELECT a::text FROM admins a UNION ALL "
+	    "SELECT a::text FROM admin_domains a UNION ALL "
+	    "SELECT t::text FROM login_throttle t UNION ALL "
 	    "SELECT count(*)::text FROM audit_log) t", 0, NULL));
 }
 
@@ -212,12 +216,15 @@ own_company(const struct actor *a, const char *method, const char *tmpl)
 }
 
 /*
- * Another company's admin may read companies and replace contacts, only
- * not this one's: it must be not found, exactly like a missing one.
+ * Another company's admin may read companies and replace contacts, and
+ * manage admin accounts, only not this one's: it must be not found,
+ * exactly like a missing one.
  */
 static int
 other_company(const struct actor *a, const char *method, const char *tmpl)
 {
+	if (!a->victim && strncmp(tmpl, "/api/v1/admins/{admin_id}", 25) == 0)
+		return (1);
 	return (!a->victim && (strcmp(method, "GET") == 0 ||
 	    strcmp(method, "PUT") == 0) &&
 	    strncmp(tmpl, "/api/v1/companies/{id}", 22) == 0);
@@ -309,10 +316,12 @@ walk_operation(struct actor *actors, size_t nactors, const char *path,
 	struct sbuf		 p, body;
 	size_t			 i;
 	int			 is_list;
-	char			*victim_id;
+	char			*victim_id, *admin_id;
 
 	victim_id = it_value(db, "SELECT id::text FROM companies WHERE name = "
 	    "'Iso Victim'", 0, NULL);
+	admin_id = it_value(db, "SELECT id::text FROM admins WHERE email = '"
+	    VICTIM_ADMIN "'", 0, NULL);
 	sbuf_init(&p);
 	sbuf_init(&body);
 	sbuf_puts(&p, path);
@@ -321,6 +330,8 @@ walk_operation(struct actor *actors, size_t nactors, const char *path,
 	substitute(&p, "{alias}", "va.iso.example");
 	substitute(&p, "{key_id}", VICTIM_KEY);
 	substitute(&p, "{id}", victim_id);
+	substitute(&p, "{admin_id}", admin_id);
+	substitute(&p, "{remote_addr}", LOCKED_ADDR);
 	ex = pr_json_get(pr_json_get(pr_json_get(pr_json_get(op,
 	    "requestBody"), "content"), "application/json"), "example");
 	if (ex != NULL) {
@@ -339,6 +350,7 @@ walk_operation(struct actor *actors, size_t nactors, const char *path,
 	sbuf_free(&p);
 	sbuf_free(&body);
 	free(victim_id);
+	free(admin_id);
 }
 
 Test(isolation, every_endpoint_every_role, .timeout = 300)
@@ -386,12 +398,13 @@ Test(isolation, every_endpoint_every_role, .timeout = 300)
 	cr_assert(paths != NULL);
 	for (item = paths->u.children.first; item != NULL; item = item->next) {
 		/*
-		 * Public by design: the document.  /api/v1/session acts on
-		 * the caller's own session only (log in, who am I, log out):
-		 * there is no other company's object to reach.
+		 * Public by design: the document.  /api/v1/session and
+		 * /api/v1/session/... act on the caller's own session and
+		 * account only (log in, who am I, log out, TOTP): there is
+		 * no other company's object to reach.
 		 */
 		if (!strcmp(item->key, "/api/v1/openapi.json") ||
-		    !strcmp(item->key, "/api/v1/session"))
+		    !strncmp(item->key, "/api/v1/session", 15))
 			continue;
 		for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
 			if ((op = pr_json_get(item, methods[i][0])) == NULL)
