@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mbrules.h"
+
 #define MAILBOX_JSON(STAFF)						\
 	"json_strip_nulls(json_build_object("				\
 	"'address', m.address, 'domain', d.name, "			\
@@ -25,6 +27,10 @@
 	"'forward_keep_copy', m.forward_keep_copy, "			\
 	"'created_at', m.created_at, 'updated_at', m.updated_at))"
 
+/* A number of mbrules.h as SQL text. */
+#define PR_SQL_NUM(x)		PR_SQL_NUM_(x)
+#define PR_SQL_NUM_(x)		#x
+
 #define MAILBOX_JOINS							\
 	"JOIN domains d ON d.company_id = m.company_id "		\
 	"AND d.id = m.domain_id JOIN clusters c ON c.id = m.cluster_id " \
@@ -33,12 +39,6 @@
 struct pr_api;
 struct pr_fields;
 struct pr_json;
-
-#define PR_MB_NSERVICES		5
-#define PR_MB_STATE_LEN		12
-
-/* imap pop3 webmail send receive, then NULL. */
-extern const char *const	pr_mb_services_names[PR_MB_NSERVICES + 1];
 
 void	pr_mb_password(struct pr_fields *, const struct pr_json *,
 	    const char *local, char *hash, size_t hashlen);

@@ -26,7 +26,7 @@ struct mbnew {
 	char	address[PR_ADDRESS_MAX + 1];
 	char	local[PR_LOCAL_MAX + 1];
 	char	domain[PR_DOMAIN_MAX + 1];
-	char	display_name[801];
+	char	display_name[PR_MB_DISPLAY_BYTES + 1];
 	char	hash[PR_PW_HASH_MAX];
 	char	quota[24];			/* "" : the default */
 	char	service[PR_MB_NSERVICES][PR_MB_STATE_LEN];
@@ -87,10 +87,10 @@ pr_mailbox_create(struct pr_api *api)
 	check_address(&f, pr_json_get(body, "address"), n);
 	pr_mb_display_name(&f, pr_json_get(body, "display_name"),
 	    n->display_name, sizeof(n->display_name));
-	pr_mb_integer(&f, body, "quota_bytes", 1, INT64_MAX, n->quota,
-	    sizeof(n->quota));
-	pr_mb_integer(&f, body, "send_limit_24h", 0, 1000000, n->send_limit,
-	    sizeof(n->send_limit));
+	pr_mb_integer(&f, body, "quota_bytes", PR_MB_QUOTA_MIN, INT64_MAX,
+	    n->quota, sizeof(n->quota));
+	pr_mb_integer(&f, body, "send_limit_24h", 0, PR_MB_SEND_LIMIT_MAX,
+	    n->send_limit, sizeof(n->send_limit));
 	for (i = 0; i < PR_MB_NSERVICES; i++)
 		snprintf(n->service[i], sizeof(n->service[i]), "enabled");
 	pr_mb_services(&f, pr_json_get(body, "services"), 0, n->service);
@@ -198,7 +198,8 @@ create_insert(struct pr_api *api)
 	    "display_name, password_hash, quota_bytes, cluster_id, "
 	    "mailstore_id, imap, pop3, webmail, send, receive, send_limit_24h) "
 	    "SELECT $1, $2, $3, $4, $5, quota, $7, $8, $9, $10, $11, $12, $13, "
-	    "coalesce(nullif($14, '')::int, 2000) FROM why "
+	    "coalesce(nullif($14, '')::int, "
+	    PR_SQL_NUM(PR_MB_SEND_LIMIT_DEFAULT) ") FROM why "
 	    "WHERE reason IS NULL RETURNING *), "
 	    "j AS (SELECT m.company_id, m.address, " MAILBOX_JSON("$18")
 	    " AS doc FROM m " MAILBOX_JOINS "), "
