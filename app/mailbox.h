@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "mbrules.h"
+#include "placement.h"
 
 #define MAILBOX_JSON(STAFF)						\
 	"json_strip_nulls(json_build_object("				\
@@ -49,6 +50,24 @@ void	pr_mb_integer(struct pr_fields *, const struct pr_json *obj,
 	    size_t outlen);
 void	pr_mb_services(struct pr_fields *, const struct pr_json *,
 	    int allow_suspended, char out[PR_MB_NSERVICES][PR_MB_STATE_LEN]);
+
+/* Where new mailboxes of a domain go (mailbox_place.c). */
+#define PR_MB_STORES_MAX	64
+
+struct pr_mb_place {
+	char		company[24];
+	char		domain_id[24];
+	char		cluster[24];
+	int		company_active;
+	struct pr_store	stores[PR_MB_STORES_MAX];
+	size_t		nstores;
+};
+
+/* Ask for the domain, in the actor's scope, and its cluster's stores. */
+void	pr_mb_place_query(struct pr_api *, void (*next)(struct pr_api *),
+	    const char *domain);
+/* Read them in next; 0 when there is no such domain. */
+int	pr_mb_place_read(struct pr_api *, struct pr_mb_place *);
 
 /* Handlers' first steps, by file. */
 void	pr_mailbox_create(struct pr_api *);
