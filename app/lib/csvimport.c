@@ -9,6 +9,10 @@
  * libcsv has buffered much of it.
  */
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* hsearch_r */
+#endif
+
 #include <csv.h>
 #include <search.h>
 #include <stdarg.h>
@@ -468,8 +472,10 @@ feed(struct reader *r, struct csv_parser *p, const char *data, size_t len)
 		pos += n;
 		line += ends;
 	}
-	if (!r->stop && csv_fini(p, on_cell, on_record, r) != 0)
+	if (!r->stop && csv_fini(p, on_cell, on_record, r) != 0) {
 		cell_error(r, r->ncells, "a quoted field is not closed");
+		r->stop = 1;
+	}
 }
 
 /* Room for every row's address: no more rows than line ends, plus one. */
@@ -503,7 +509,8 @@ pr_import_parse(struct pr_import *imp, const char *data, size_t len)
 	}
 	sbuf_init(&r.buf);
 	feed(&r, &p, data, len);
-	if (!r.header_done && !r.nomem) {
+	/* An empty file; a header cut short has said why already. */
+	if (!r.header_done && !r.stop) {
 		r.line = 1;
 		required_columns(&r, none);
 	}

@@ -224,6 +224,19 @@ Test(csvimport, required_columns)
 	error_is(0, 1, "column 3", "unknown column");
 }
 
+/* A header cut short says why, and nothing about missing columns. */
+Test(csvimport, broken_header)
+{
+	parse("\r\naddress,\"password\n");
+	cr_assert_eq(imp.nerrors, 1, "%s", shown());
+	error_is(0, 2, "column 2", "a quoted field is not closed");
+	pr_import_free(&imp);
+
+	parse("addr\"ess,password\n");
+	cr_assert_eq(imp.nerrors, 1, "%s", shown());
+	error_is(0, 1, "column 1", "malformed quoting");
+}
+
 Test(csvimport, header_only)
 {
 	parse("address,password\r\n");
