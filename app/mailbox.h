@@ -51,6 +51,9 @@ void	pr_mb_integer(struct pr_fields *, const struct pr_json *obj,
 void	pr_mb_services(struct pr_fields *, const struct pr_json *,
 	    int allow_suspended, char out[PR_MB_NSERVICES][PR_MB_STATE_LEN]);
 
+/* Whether the actor may create mailboxes; 0 after answering 403. */
+int	pr_mb_may_create(struct pr_api *);
+
 /* Where new mailboxes of a domain go (mailbox_place.c). */
 #define PR_MB_STORES_MAX	64
 

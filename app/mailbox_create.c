@@ -69,13 +69,7 @@ pr_mailbox_create(struct pr_api *api)
 	struct mbnew		*n;
 	int			 i;
 
-	if (api->actor.role == PR_ROLE_COMPANY_VIEWER ||
-	    api->actor.role == PR_ROLE_SUPPORT) {
-		pr_api_problem(api, HTTP_STATUS_FORBIDDEN, PR_PROBLEM_FORBIDDEN,
-		    "Forbidden", "this role cannot create mailboxes");
-		return;
-	}
-	if ((body = pr_api_body(api)) == NULL)
+	if (!pr_mb_may_create(api) || (body = pr_api_body(api)) == NULL)
 		return;
 	n = api->data = kore_calloc(1, sizeof(*n));
 	pr_fields_init(&f);

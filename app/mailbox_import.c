@@ -190,12 +190,8 @@ import_start(struct pr_api *api)
 	struct sbuf		 raw, rows;
 	int			 rc;
 
-	if (api->actor.role == PR_ROLE_COMPANY_VIEWER ||
-	    api->actor.role == PR_ROLE_SUPPORT) {
-		pr_api_problem(api, HTTP_STATUS_FORBIDDEN, PR_PROBLEM_FORBIDDEN,
-		    "Forbidden", "this role cannot create mailboxes");
+	if (!pr_mb_may_create(api))
 		return;
-	}
 	sbuf_init(&raw);
 	if (!pr_api_body_raw(api, "text/csv", "CSV", IMPORT_BODY_MAX, &raw)) {
 		wipe(&raw);

@@ -1,7 +1,8 @@
 /*
- * Where new mailboxes go, read for create and import alike: the domain
- * (in the actor's scope), its company and cluster, and the cluster's
- * mailstores with the counts placement.c weighs.
+ * New mailboxes, for create and import alike: who may make them, and
+ * where they go: the domain (in the actor's scope), its company and
+ * cluster, and the cluster's mailstores with the counts placement.c
+ * weighs.
  */
 #include <kore/kore.h>
 
@@ -10,6 +11,17 @@
 
 #include "api.h"
 #include "mailbox.h"
+
+int
+pr_mb_may_create(struct pr_api *api)
+{
+	if (api->actor.role != PR_ROLE_COMPANY_VIEWER &&
+	    api->actor.role != PR_ROLE_SUPPORT)
+		return (1);
+	pr_api_problem(api, HTTP_STATUS_FORBIDDEN, PR_PROBLEM_FORBIDDEN,
+	    "Forbidden", "this role cannot create mailboxes");
+	return (0);
+}
 
 void
 pr_mb_place_query(struct pr_api *api, pr_api_fn next, const char *domain)
