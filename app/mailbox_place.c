@@ -35,7 +35,8 @@ pr_mb_place_query(struct pr_api *api, pr_api_fn next, const char *domain)
 	    "LEFT JOIN mailstore_company_counts cc ON cc.company_id = co.id "
 	    "AND cc.mailstore_id = s.id WHERE d.name = $1 AND "
 	    "d.deleted_at IS NULL AND ($2::bigint = 0 OR d.company_id = $2) "
-	    "AND ($3::bigint[] IS NULL OR d.id = ANY($3::bigint[])) ORDER BY s.id",
+	    "AND ($3::bigint[] IS NULL OR d.id = ANY($3::bigint[])) "
+	    "ORDER BY s.id",
 	    3, domain, api->actor.company, pr_actor_domains(&api->actor));
 }
 

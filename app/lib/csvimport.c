@@ -235,16 +235,20 @@ read_header(struct reader *r)
 	for (i = 0; i < r->ncells; i++) {
 		r->col[i] = c = r->cell[i].bad != NULL ? -1 :
 		    col_lookup(cell_text(r, i));
-		if (c == -1) {
-			if (r->cell[i].bad != NULL || (size_t)snprintf(name,
-			    sizeof(name), "%s", cell_text(r, i)) >= sizeof(name))
-				snprintf(name, sizeof(name), "column %zu", i + 1);
-			add_error(r, r->line, name, "unknown column: the "
-			    "columns are address, password, password_hash, "
-			    "display_name, quota_bytes, send_limit_24h, imap, "
-			    "pop3, webmail, send, receive");
-		} else if (seen[c]++)
+		if (c != -1 && seen[c]++)
 			add_error(r, r->line, col_name(c), "named twice");
+		if (c != -1)
+			continue;
+		/* Named as written when it fits, else by its place. */
+		if (r->cell[i].bad != NULL || strlen(cell_text(r, i)) >=
+		    sizeof(name))
+			snprintf(name, sizeof(name), "column %zu", i + 1);
+		else
+			snprintf(name, sizeof(name), "%s", cell_text(r, i));
+		add_error(r, r->line, name, "unknown column: the columns are "
+		    "address, password, password_hash, display_name, "
+		    "quota_bytes, send_limit_24h, imap, pop3, webmail, send, "
+		    "receive");
 	}
 	required_columns(r, seen);
 	if (r->imp->nerrors > before)

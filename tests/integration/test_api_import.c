@@ -34,10 +34,10 @@ fixture(void)
 	it_ok(db, "INSERT INTO companies (name, cluster_id, max_mailboxes, "
 	    "max_storage_bytes, default_quota_bytes, status) SELECT n, id, "
 	    "CASE n WHEN 'Imp Small' THEN 8 END, CASE n WHEN 'Imp Small' THEN "
-	    "10000000 END, 1000000, CASE n WHEN 'Imp Sus' THEN 'suspended' ELSE "
-	    "'active' END FROM clusters, unnest(ARRAY['Imp Big', 'Imp Small', "
-	    "'Imp Other', 'Imp DA', 'Imp Cols', 'Imp Sus']) n WHERE name = "
-	    "'impc'", 0, NULL);
+	    "10000000 END, 1000000, CASE n WHEN 'Imp Sus' THEN 'suspended' "
+	    "ELSE 'active' END FROM clusters, unnest(ARRAY['Imp Big', "
+	    "'Imp Small', 'Imp Other', 'Imp DA', 'Imp Cols', 'Imp Sus']) n "
+	    "WHERE name = 'impc'", 0, NULL);
 	it_ok(db, "INSERT INTO domains (company_id, name, max_mailboxes, "
 	    "default_quota_bytes, status) SELECT c.id, d.name, d.max, d.quota, "
 	    "d.status FROM (VALUES ('Imp Big', 'big.imp.example', NULL, NULL, "
@@ -214,7 +214,8 @@ Test(api_import, ten_thousand_all_or_none, .timeout = 900)
 	cr_assert_eq(pthread_create(&t, NULL, run_import, &run), 0);
 	/* A few are enough: each is a connection, and ports are finite. */
 	while (!atomic_load(&run.finished) && meanwhile < 20) {
-		cr_assert_eq(it_http("GET", it_env("PR_TEST_URL"), NULL, &r), 0);
+		cr_assert_eq(it_http("GET", it_env("PR_TEST_URL"), NULL, &r),
+		    0);
 		cr_assert_eq(r.status, 200);
 		it_http_free(&r);
 		cr_assert_eq(it_call(k, "GET", "/api/v1/mailboxes/"
@@ -242,7 +243,7 @@ Test(api_import, ten_thousand_all_or_none, .timeout = 900)
 	    "count(*) n FROM mailboxes m JOIN mailstores s ON s.id = "
 	    "m.mailstore_id JOIN clusters c ON c.id = s.cluster_id AND "
 	    "c.name = 'impc' WHERE m.address LIKE '%@big.imp.example' "
-	    "GROUP BY s.id HAVING count(*) > 0) x", 0, NULL), 0 + (BIG % 3 != 0));
+	    "GROUP BY s.id) x", 0, NULL), BIG % 3 != 0);
 	cr_assert_eq(it_count(db, "SELECT count(DISTINCT mailstore_id) FROM "
 	    "mailboxes WHERE address LIKE '%@big.imp.example'", 0, NULL), 3);
 	/* One audit entry each: who, what, from where; never the hash. */

@@ -26,7 +26,8 @@ Test(mbrules, display_name)
 	cr_assert_str_eq(dn("a\tb"), "must not contain control characters");
 	cr_assert_str_eq(dn("a\x7f"), "must not contain control characters");
 	/* U+0085, a C1 control: the database's [[:cntrl:]] refuses it. */
-	cr_assert_str_eq(dn("a\xc2\x85"), "must not contain control characters");
+	cr_assert_str_eq(dn("a\xc2\x85"),
+	    "must not contain control characters");
 	cr_assert_null(dn("a\xc2\xa0"));		/* no-break space */
 	cr_assert_str_eq(dn("a\xff"), "must be UTF-8 text");
 	cr_assert_str_eq(dn("\xc0\xaf"), "must be UTF-8 text");
@@ -35,7 +36,7 @@ Test(mbrules, display_name)
 	cr_assert_null(dn(buf));
 	strcpy(buf + 200, "y");
 	cr_assert_str_eq(dn(buf), "at most 200 characters");
-	/* 200 four-byte characters are 800 bytes: the most there is room for. */
+	/* 200 four-byte characters, 800 bytes: the most there is room for. */
 	for (int i = 0; i < 200; i++)
 		memcpy(buf + 4 * i, "\xf0\x9f\x93\xab", 4);
 	buf[800] = '\0';
@@ -88,7 +89,7 @@ Test(utf8, valid)
 	cr_assert(pr_utf8_valid("plain", 5));
 	cr_assert(pr_utf8_valid("\xf4\x8f\xbf\xbf", 4));	/* U+10FFFF */
 	cr_assert(!pr_utf8_valid("\xf4\x90\x80\x80", 4));	/* beyond */
-	cr_assert(!pr_utf8_valid("\xed\xa0\x80", 3));		/* surrogate */
+	cr_assert(!pr_utf8_valid("\xed\xa0\x80", 3));	/* surrogate */
 	cr_assert(!pr_utf8_valid("\xe2\x82", 2));		/* cut short */
 	cr_assert(!pr_utf8_valid("\x80", 1));
 	cr_assert_eq(pr_utf8_len((const unsigned char *)"\xe2\x82\xac", 3), 3);
