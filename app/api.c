@@ -18,6 +18,7 @@ enum {
 	PH_SETUP = 1,
 	PH_QUERY,
 	PH_WAIT,
+	PH_PARKED,
 	PH_END
 };
 
@@ -29,6 +30,7 @@ static int	api_wait(struct pr_api *);
 static int	api_send(struct pr_api *);
 
 static int	api_drive(struct http_request *, struct pr_api *);
+static int	api_after_step(struct pr_api *);
 
 /* The first call of a request; NULL when it was answered at once. */
 static struct pr_api *
@@ -56,7 +58,7 @@ api_run(struct http_request *req, int methods, pr_api_fn start, int authenticate
 			return (KORE_RESULT_OK);
 		if (!authenticate || pr_auth_begin(api) == 1)
 			start(api);
-		api->phase = api->query != NULL ? PH_SETUP : PH_END;
+		api->phase = api_after_step(api);
 	}
 	return (api_drive(req, api));
 }
@@ -76,6 +78,8 @@ pr_api_run_public(struct http_request *req, int methods, pr_api_fn start)
 static int
 api_drive(struct http_request *req, struct pr_api *api)
 {
+	pr_api_fn	step;
+
 	for (;;) {
 		switch (api->phase) {
 		case PH_SETUP:
@@ -110,6 +114,17 @@ api_drive(struct http_request *req, struct pr_api *api)
 		case PH_WAIT:
 			if (!api_wait(api))
 				return (KORE_RESULT_RETRY);
+			break;
+		case PH_PARKED:
+			if (api->parked) {
+				http_request_sleep(req);
+				return (KORE_RESULT_RETRY);
+			}
+			step = api->resume;
+			api->resume = NULL;
+			if (!api->responded)
+				step(api);
+			api->phase = api_after_step(api);
 			break;
 		case PH_END:
 		default:
@@ -173,13 +188,12 @@ api_wait(struct pr_api *api)
 		kore_pgsql_continue(&api->sql);
 		return (1);
 	case KORE_PGSQL_STATE_COMPLETE:
-		if (api->query != NULL && !api->responded) {
+		/* The connection goes back to the pool before what is next. */
+		api->phase = api->responded ? PH_END : api_after_step(api);
+		if (api->phase != PH_END) {
 			kore_pgsql_cleanup(&api->sql);
 			kore_pgsql_init(&api->sql);
 			kore_pgsql_bind_request(&api->sql, api->req);
-			api->phase = PH_SETUP;
-		} else {
-			api->phase = PH_END;
 		}
 		return (1);
 	default:
@@ -207,6 +221,29 @@ api_default_error(struct pr_api *api)
 	kore_pgsql_logerror(&api->sql);
 	pr_api_problem(api, HTTP_STATUS_INTERNAL_ERROR, PR_PROBLEM_INTERNAL,
 	    "Internal error", NULL);
+}
+
+/* What comes after a step: a park, a query, or the end. */
+static int
+api_after_step(struct pr_api *api)
+{
+	if (api->resume != NULL && !api->responded)
+		return (PH_PARKED);
+	return (api->query != NULL ? PH_SETUP : PH_END);
+}
+
+void
+pr_api_park(struct pr_api *api, pr_api_fn next)
+{
+	api->resume = next;
+	api->parked = 1;
+}
+
+void
+pr_api_wake(struct pr_api *api)
+{
+	api->parked = 0;
+	http_request_wakeup(api->req);
 }
 
 static void
@@ -277,7 +314,11 @@ api_onfree(struct http_request *req)
 		return;
 	kore_pgsql_cleanup(&api->sql);
 	api_clear_query(api);
-	kore_free(api->data);
+	if (api->data_free != NULL)
+		api->data_free(api->data);
+	else
+		kore_free(api->data);
+	api->data = NULL;
 	pr_json_free(&api->body);
 	http_state_cleanup(req);
 }

@@ -63,6 +63,11 @@ struct pr_api {
 
 	pr_api_fn		 start;
 	void			*data;		/* the handler's; freed with it */
+	/* Frees data instead of kore_free, when set. */
+	void			(*data_free)(void *);
+	/* A parked request: the step to run once woken. */
+	pr_api_fn		 resume;
+	int			 parked;
 	struct pr_json_doc	 body;		/* the request's JSON, if read */
 };
 
@@ -90,6 +95,15 @@ void	pr_api_query(struct pr_api *, pr_api_fn next, const char *sql,
  */
 void	pr_api_query_custom(struct pr_api *, pr_api_fn next,
 	    const char *sql, int n, ...);
+
+/*
+ * Park the request, asleep, while work goes on off the event loop (a
+ * kore task), and without holding a database connection; once
+ * pr_api_wake() is called, next runs as a step.  The request may go
+ * away meanwhile: data_free then says so to whoever works.
+ */
+void	pr_api_park(struct pr_api *, pr_api_fn next);
+void	pr_api_wake(struct pr_api *);
 
 /* Answers; the first one counts. */
 void	pr_api_json(struct pr_api *, int status, const char *body, size_t);
@@ -122,15 +136,34 @@ int		 pr_api_isnull(struct pr_api *, int row, int col);
  */
 const struct pr_json	*pr_api_body(struct pr_api *);
 
-/* Field errors, answered together as one 422 (body.c). */
+/*
+ * The body as text of the given Content-Type (415 otherwise), at most max
+ * bytes (413, naming the body as name), appended to raw; 0 after
+ * answering.
+ */
+int	pr_api_body_raw(struct pr_api *, const char *type, const char *name,
+	    size_t max, struct sbuf *raw);
+
+/*
+ * Field errors, answered together as one 422 (body.c): all are counted,
+ * the first PR_FIELDS_LISTED are listed.
+ */
+#define PR_FIELDS_LISTED	1000
+
 struct pr_fields {
 	struct sbuf	list;
 	int		count;
+	int		listed;
 };
 
 void	pr_fields_init(struct pr_fields *);
 void	pr_fields_add(struct pr_fields *, const char *field, const char *fmt,
 	    ...) __attribute__((format(printf, 3, 4)));
+/* The same for a line of a file: {"line", "field", "message"}. */
+void	pr_fields_add_line(struct pr_fields *, long line, const char *field,
+	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* n more errors were found and are not listed. */
+void	pr_fields_unlisted(struct pr_fields *, int n);
 /* Answers 422 and returns 1 when there are errors; frees f either way. */
 int	pr_fields_answer(struct pr_api *, struct pr_fields *);
 /* The same as a 409: the fields clash with what exists. */

@@ -1,5 +1,6 @@
 /*
- * Request bodies: JSON objects, and the field errors they earn.
+ * Request bodies: JSON objects and CSV text, and the field errors they
+ * earn.
  */
 #include <kore/kore.h>
 #include <kore/http.h>
@@ -12,15 +13,60 @@
 #include "api.h"
 
 static int
-json_content_type(struct http_request *req)
+content_type_is(struct http_request *req, const char *type)
 {
 	const char	*ct;
-	size_t		 n = strlen("application/json");
+	size_t		 n = strlen(type);
 
 	if (!http_request_header(req, "content-type", &ct))
 		return (0);
-	return (strncasecmp(ct, "application/json", n) == 0 &&
+	return (strncasecmp(ct, type, n) == 0 &&
 	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' '));
+}
+
+static void
+too_large(struct pr_api *api, const char *name, size_t max)
+{
+	char	detail[80];
+
+	snprintf(detail, sizeof(detail), "a %s body may have at most %zu bytes",
+	    name, max);
+	pr_api_problem(api, HTTP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+	    PR_PROBLEM_TOO_LARGE, "Body too large", detail);
+}
+
+int
+pr_api_body_raw(struct pr_api *api, const char *type, const char *name,
+    size_t max, struct sbuf *raw)
+{
+	char		buf[8192], detail[80];
+	ssize_t		n = 0;
+
+	if (api->req->content_length > max) {
+		too_large(api, name, max);
+		return (0);
+	}
+	if (!content_type_is(api->req, type)) {
+		snprintf(detail, sizeof(detail), "send Content-Type: %s", type);
+		pr_api_problem(api, HTTP_STATUS_UNSUPPORTED_MEDIA_TYPE,
+		    PR_PROBLEM_BAD_REQUEST, "Unsupported media type", detail);
+		return (0);
+	}
+	while (raw->len <= max &&
+	    (n = http_body_read(api->req, buf, sizeof(buf))) > 0)
+		sbuf_append(raw, buf, (size_t)n);
+	if (n == -1) {
+		pr_api_problem(api, HTTP_STATUS_BAD_REQUEST,
+		    PR_PROBLEM_BAD_REQUEST, "Bad request",
+		    "the body could not be read");
+		return (0);
+	}
+	/* A body without Content-Length (chunked) is held to it too. */
+	if (raw->len > max) {
+		too_large(api, name, max);
+		return (0);
+	}
+	return (1);
 }
 
 /*
@@ -33,30 +79,12 @@ const struct pr_json *
 pr_api_body(struct pr_api *api)
 {
 	struct sbuf	 raw;
-	char		 buf[8192], err[160];
-	ssize_t		 n;
+	char		 err[160];
 
-	if (api->req->content_length > JSON_BODY_MAX) {
-		pr_api_problem(api, HTTP_STATUS_REQUEST_ENTITY_TOO_LARGE,
-		    PR_PROBLEM_TOO_LARGE, "Body too large",
-		    "a JSON body may have at most 1048576 bytes");
-		return (NULL);
-	}
-
-	if (!json_content_type(api->req)) {
-		pr_api_problem(api, HTTP_STATUS_UNSUPPORTED_MEDIA_TYPE,
-		    PR_PROBLEM_BAD_REQUEST, "Unsupported media type",
-		    "send Content-Type: application/json");
-		return (NULL);
-	}
 	sbuf_init(&raw);
-	while ((n = http_body_read(api->req, buf, sizeof(buf))) > 0)
-		sbuf_append(&raw, buf, (size_t)n);
-	if (n == -1) {
+	if (!pr_api_body_raw(api, "application/json", "JSON", JSON_BODY_MAX,
+	    &raw)) {
 		sbuf_free(&raw);
-		pr_api_problem(api, HTTP_STATUS_BAD_REQUEST,
-		    PR_PROBLEM_BAD_REQUEST, "Bad request",
-		    "the body could not be read");
 		return (NULL);
 	}
 	if (pr_json_parse(raw.data, raw.len, &api->body, err,
@@ -81,22 +109,53 @@ pr_fields_init(struct pr_fields *f)
 {
 	sbuf_init(&f->list);
 	f->count = 0;
+	f->listed = 0;
+}
+
+static void
+fields_vadd(struct pr_fields *f, long line, const char *field,
+    const char *fmt, va_list ap)
+{
+	char	msg[256];
+
+	if (f->count++ >= PR_FIELDS_LISTED)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	sbuf_puts(&f->list, f->listed++ ? ",{" : "{");
+	if (line > 0)
+		sbuf_printf(&f->list, "\"line\":%ld,", line);
+	sbuf_puts(&f->list, "\"field\":");
+	sbuf_json_str(&f->list, field);
+	sbuf_puts(&f->list, ",\"message\":");
+	sbuf_json_str(&f->list, msg);
+	sbuf_puts(&f->list, "}");
 }
 
 void
 pr_fields_add(struct pr_fields *f, const char *field, const char *fmt, ...)
 {
-	char	msg[256];
 	va_list	ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fields_vadd(f, 0, field, fmt, ap);
 	va_end(ap);
-	sbuf_puts(&f->list, f->count++ ? ",{\"field\":" : "{\"field\":");
-	sbuf_json_str(&f->list, field);
-	sbuf_puts(&f->list, ",\"message\":");
-	sbuf_json_str(&f->list, msg);
-	sbuf_puts(&f->list, "}");
+}
+
+void
+pr_fields_add_line(struct pr_fields *f, long line, const char *field,
+    const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	fields_vadd(f, line, field, fmt, ap);
+	va_end(ap);
+}
+
+void
+pr_fields_unlisted(struct pr_fields *f, int n)
+{
+	f->count += n;
 }
 
 void
@@ -126,9 +185,11 @@ fields_answer(struct pr_api *api, struct pr_fields *f, int status,
 	if (failed && !api->responded) {
 		sbuf_init(&b);
 		sbuf_printf(&b, "{\"type\":\"%s\",\"title\":\"%s\","
-		    "\"status\":%d,\"detail\":\"%d field%s failed\","
-		    "\"instance\":", type, title, status, f->count,
-		    f->count == 1 ? "" : "s");
+		    "\"status\":%d,\"detail\":\"%d field%s failed", type, title,
+		    status, f->count, f->count == 1 ? "" : "s");
+		if (f->listed < f->count)
+			sbuf_printf(&b, "; the first %d are listed", f->listed);
+		sbuf_puts(&b, "\",\"instance\":");
 		sbuf_json_str(&b, api->req->path);
 		sbuf_printf(&b, ",\"errors\":[%s]}\n", f->list.data);
 		api->responded = 1;

@@ -13,10 +13,21 @@ int	init(int);
 
 /*
  * Debian's glibc stats files with newfstatat (libpq reading its service
- * and password files, time-zone lookups); Kore 4.1's filter predates it.
+ * and password files, time-zone lookups), starts threads with clone3
+ * and rseq (kore's task threads: the import hashes passwords on them),
+ * and grows large allocations with mremap (a CSV import's megabytes);
+ * AddressSanitizer, in the test build, notes each new thread with gettid
+ * and sched_getaffinity.  Kore 4.1's filter predates them.  A refused
+ * call kills the calling thread: a worker with task threads would hang
+ * instead of restarting.
  */
 KORE_SECCOMP_FILTER("postroom",
-	KORE_SYSCALL_ALLOW(newfstatat)
+	KORE_SYSCALL_ALLOW(newfstatat),
+	KORE_SYSCALL_ALLOW(clone3),
+	KORE_SYSCALL_ALLOW(rseq),
+	KORE_SYSCALL_ALLOW(mremap),
+	KORE_SYSCALL_ALLOW(gettid),
+	KORE_SYSCALL_ALLOW(sched_getaffinity)
 );
 
 /*

@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mbrules.h"
+#include "placement.h"
+
 #define MAILBOX_JSON(STAFF)						\
 	"json_strip_nulls(json_build_object("				\
 	"'address', m.address, 'domain', d.name, "			\
@@ -24,6 +27,10 @@
 	"'forward_to', m.forward_to, "					\
 	"'forward_keep_copy', m.forward_keep_copy, "			\
 	"'created_at', m.created_at, 'updated_at', m.updated_at))"
+
+/* A number of mbrules.h as SQL text. */
+#define PR_SQL_NUM(x)		PR_SQL_NUM_(x)
+#define PR_SQL_NUM_(x)		#x
 
 #define MAILBOX_JOINS							\
 	"JOIN domains d ON d.company_id = m.company_id "		\
@@ -49,12 +56,6 @@ struct pr_api;
 struct pr_fields;
 struct pr_json;
 
-#define PR_MB_NSERVICES		5
-#define PR_MB_STATE_LEN		12
-
-/* imap pop3 webmail send receive, then NULL. */
-extern const char *const	pr_mb_services_names[PR_MB_NSERVICES + 1];
-
 void	pr_mb_password(struct pr_fields *, const struct pr_json *,
 	    const char *local, char *hash, size_t hashlen);
 void	pr_mb_display_name(struct pr_fields *, const struct pr_json *,
@@ -64,6 +65,27 @@ void	pr_mb_integer(struct pr_fields *, const struct pr_json *obj,
 	    size_t outlen);
 void	pr_mb_services(struct pr_fields *, const struct pr_json *,
 	    int allow_suspended, char out[PR_MB_NSERVICES][PR_MB_STATE_LEN]);
+
+/* Whether the actor may create mailboxes; 0 after answering 403. */
+int	pr_mb_may_create(struct pr_api *);
+
+/* Where new mailboxes of a domain go (mailbox_place.c). */
+#define PR_MB_STORES_MAX	64
+
+struct pr_mb_place {
+	char		company[24];
+	char		domain_id[24];
+	char		cluster[24];
+	int		company_active;
+	struct pr_store	stores[PR_MB_STORES_MAX];
+	size_t		nstores;
+};
+
+/* Ask for the domain, in the actor's scope, and its cluster's stores. */
+void	pr_mb_place_query(struct pr_api *, void (*next)(struct pr_api *),
+	    const char *domain);
+/* Read them in next; 0 when there is no such domain. */
+int	pr_mb_place_read(struct pr_api *, struct pr_mb_place *);
 
 /* Handlers' first steps, by file. */
 void	pr_mailbox_create(struct pr_api *);

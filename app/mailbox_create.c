@@ -11,22 +11,18 @@
 
 #include <openssl/crypto.h>
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
 #include "mailbox.h"
 #include "password.h"
-#include "placement.h"
 #include "validate.h"
-
-#define MAX_STORES	64
 
 struct mbnew {
 	char	address[PR_ADDRESS_MAX + 1];
 	char	local[PR_LOCAL_MAX + 1];
 	char	domain[PR_DOMAIN_MAX + 1];
-	char	display_name[801];
+	char	display_name[PR_MB_DISPLAY_BYTES + 1];
 	char	hash[PR_PW_HASH_MAX];
 	char	quota[24];			/* "" : the default */
 	char	service[PR_MB_NSERVICES][PR_MB_STATE_LEN];
@@ -73,13 +69,7 @@ pr_mailbox_create(struct pr_api *api)
 	struct mbnew		*n;
 	int			 i;
 
-	if (api->actor.role == PR_ROLE_COMPANY_VIEWER ||
-	    api->actor.role == PR_ROLE_SUPPORT) {
-		pr_api_problem(api, HTTP_STATUS_FORBIDDEN, PR_PROBLEM_FORBIDDEN,
-		    "Forbidden", "this role cannot create mailboxes");
-		return;
-	}
-	if ((body = pr_api_body(api)) == NULL)
+	if (!pr_mb_may_create(api) || (body = pr_api_body(api)) == NULL)
 		return;
 	n = api->data = kore_calloc(1, sizeof(*n));
 	pr_fields_init(&f);
@@ -87,10 +77,10 @@ pr_mailbox_create(struct pr_api *api)
 	check_address(&f, pr_json_get(body, "address"), n);
 	pr_mb_display_name(&f, pr_json_get(body, "display_name"),
 	    n->display_name, sizeof(n->display_name));
-	pr_mb_integer(&f, body, "quota_bytes", 1, INT64_MAX, n->quota,
-	    sizeof(n->quota));
-	pr_mb_integer(&f, body, "send_limit_24h", 0, 1000000, n->send_limit,
-	    sizeof(n->send_limit));
+	pr_mb_integer(&f, body, "quota_bytes", PR_MB_QUOTA_MIN, INT64_MAX,
+	    n->quota, sizeof(n->quota));
+	pr_mb_integer(&f, body, "send_limit_24h", 0, PR_MB_SEND_LIMIT_MAX,
+	    n->send_limit, sizeof(n->send_limit));
 	for (i = 0; i < PR_MB_NSERVICES; i++)
 		snprintf(n->service[i], sizeof(n->service[i]), "enabled");
 	pr_mb_services(&f, pr_json_get(body, "services"), 0, n->service);
@@ -102,56 +92,34 @@ pr_mailbox_create(struct pr_api *api)
 	if (pr_fields_answer(api, &f))
 		return;
 
-	pr_api_query(api, create_placed,
-	    "SELECT d.company_id, d.id, co.cluster_id, s.id, "
-	    "s.state = 'enabled', s.capacity_bytes, s.used_bytes, "
-	    "s.mailbox_count, coalesce(cc.mailboxes, 0) "
-	    "FROM domains d JOIN companies co ON co.id = d.company_id "
-	    "LEFT JOIN mailstores s ON s.cluster_id = co.cluster_id "
-	    "LEFT JOIN mailstore_company_counts cc ON cc.company_id = co.id "
-	    "AND cc.mailstore_id = s.id WHERE d.name = $1 AND "
-	    "d.deleted_at IS NULL AND ($2::bigint = 0 OR d.company_id = $2) "
-	    "AND ($3::bigint[] IS NULL OR d.id = ANY($3::bigint[])) ORDER BY s.id",
-	    3, n->domain, api->actor.company, pr_actor_domains(&api->actor));
+	pr_mb_place_query(api, create_placed, n->domain);
 }
 
 static void
 create_placed(struct pr_api *api)
 {
-	struct mbnew	*n = api->data;
-	struct pr_store	 stores[MAX_STORES];
-	struct pr_fields f;
-	int		 i, rows, pick;
+	struct mbnew		*n = api->data;
+	struct pr_mb_place	 p;
+	struct pr_fields	 f;
+	int			 pick;
 
-	if ((rows = pr_api_rows(api)) == 0) {
+	if (!pr_mb_place_read(api, &p)) {
 		pr_fields_init(&f);
 		pr_fields_add(&f, "address", "no such domain: %s", n->domain);
 		pr_fields_answer(api, &f);
 		return;
 	}
-	snprintf(n->company, sizeof(n->company), "%s", pr_api_value(api, 0, 0));
-	snprintf(n->domain_id, sizeof(n->domain_id), "%s",
-	    pr_api_value(api, 0, 1));
-	snprintf(n->cluster, sizeof(n->cluster), "%s", pr_api_value(api, 0, 2));
-	memset(stores, 0, sizeof(stores));
-	for (i = 0; i < rows && i < MAX_STORES && !pr_api_isnull(api, i, 3);
-	    i++) {
-		stores[i].id = strtoll(pr_api_value(api, i, 3), NULL, 10);
-		stores[i].enabled = pr_api_value(api, i, 4)[0] == 't';
-		stores[i].capacity_bytes = strtoll(pr_api_value(api, i, 5),
-		    NULL, 10);
-		stores[i].used_bytes = strtoll(pr_api_value(api, i, 6), NULL, 10);
-		stores[i].mailboxes = strtoll(pr_api_value(api, i, 7), NULL, 10);
-		stores[i].company_mailboxes = strtoll(pr_api_value(api, i, 8),
-		    NULL, 10);
-	}
-	if ((pick = pr_place(stores, (size_t)i)) == -1) {
+	snprintf(n->company, sizeof(n->company), "%s", p.company);
+	snprintf(n->domain_id, sizeof(n->domain_id), "%s", p.domain_id);
+	snprintf(n->cluster, sizeof(n->cluster), "%s", p.cluster);
+	if ((pick = pr_place(p.stores, p.nstores)) == -1) {
 		pr_api_problem(api, HTTP_STATUS_CONFLICT, PR_PROBLEM_CONFLICT,
 		    "No mailstore", "no mailstore of this company's cluster "
 		    "takes new mailboxes");
 		return;
 	}
-	snprintf(n->store, sizeof(n->store), "%lld", (long long)stores[pick].id);
+	snprintf(n->store, sizeof(n->store), "%lld",
+	    (long long)p.stores[pick].id);
 	create_insert(api);
 }
 
@@ -198,7 +166,8 @@ create_insert(struct pr_api *api)
 	    "display_name, password_hash, quota_bytes, cluster_id, "
 	    "mailstore_id, imap, pop3, webmail, send, receive, send_limit_24h) "
 	    "SELECT $1, $2, $3, $4, $5, quota, $7, $8, $9, $10, $11, $12, $13, "
-	    "coalesce(nullif($14, '')::int, 2000) FROM why "
+	    "coalesce(nullif($14, '')::int, "
+	    PR_SQL_NUM(PR_MB_SEND_LIMIT_DEFAULT) ") FROM why "
 	    "WHERE reason IS NULL RETURNING *), "
 	    "j AS (SELECT m.company_id, m.address, " MAILBOX_JSON("$18")
 	    " AS doc FROM m " MAILBOX_JOINS "), "

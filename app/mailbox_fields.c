@@ -12,11 +12,6 @@
 #include "password.h"
 #include "validate.h"
 
-/* NULL-terminated for pr_fields_known(). */
-const char *const pr_mb_services_names[PR_MB_NSERVICES + 1] = {
-	"imap", "pop3", "webmail", "send", "receive", NULL
-};
-
 void
 pr_mb_password(struct pr_fields *f, const struct pr_json *v,
     const char *local, char *hash, size_t hashlen)
@@ -42,8 +37,7 @@ void
 pr_mb_display_name(struct pr_fields *f, const struct pr_json *v, char *out,
     size_t outlen)
 {
-	const unsigned char	*p;
-	size_t			 chars = 0;
+	const char	*why;
 
 	if (v == NULL)
 		return;
@@ -51,17 +45,9 @@ pr_mb_display_name(struct pr_fields *f, const struct pr_json *v, char *out,
 		pr_fields_add(f, "display_name", "must be a string");
 		return;
 	}
-	for (p = (const unsigned char *)v->u.string.s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f) {
-			pr_fields_add(f, "display_name",
-			    "must not contain control characters");
-			return;
-		}
-		if ((*p & 0xc0) != 0x80)
-			chars++;
-	}
-	if (chars > 200 || v->u.string.len >= outlen) {
-		pr_fields_add(f, "display_name", "at most 200 characters");
+	if ((why = pr_mb_display_name_rule(v->u.string.s,
+	    v->u.string.len)) != NULL) {
+		pr_fields_add(f, "display_name", "%s", why);
 		return;
 	}
 	snprintf(out, outlen, "%s", v->u.string.s);
@@ -84,7 +70,7 @@ pr_mb_services(struct pr_fields *f, const struct pr_json *v,
     int allow_suspended, char out[PR_MB_NSERVICES][PR_MB_STATE_LEN])
 {
 	const struct pr_json	*s;
-	const char		*val;
+	const char		*val, *why;
 	char			 name[32];
 	int			 i;
 
@@ -101,11 +87,8 @@ pr_mb_services(struct pr_fields *f, const struct pr_json *v,
 		snprintf(name, sizeof(name), "services.%s",
 		    pr_mb_services_names[i]);
 		val = s->type == PR_JSON_STRING ? s->u.string.s : "";
-		if (strcmp(val, "enabled") != 0 && strcmp(val, "disabled") != 0 &&
-		    (!allow_suspended || strcmp(val, "suspended") != 0)) {
-			pr_fields_add(f, name, allow_suspended ?
-			    "must be \"enabled\", \"disabled\" or \"suspended\"" :
-			    "must be \"enabled\" or \"disabled\"");
+		if ((why = pr_mb_service_rule(val, allow_suspended)) != NULL) {
+			pr_fields_add(f, name, "%s", why);
 			continue;
 		}
 		snprintf(out[i], PR_MB_STATE_LEN, "%s", val);

@@ -31,7 +31,7 @@
 
 struct mbupd {
 	char	address[PR_ADDRESS_MAX + 1];
-	char	display_name[801];
+	char	display_name[PR_MB_DISPLAY_BYTES + 1];
 	int	has_display_name;
 	char	hash[PR_PW_HASH_MAX];
 	char	quota[24];
@@ -120,10 +120,10 @@ check_body(struct pr_api *api, const struct pr_json *body, struct mbupd *u)
 	u->has_display_name = pr_json_get(body, "display_name") != NULL;
 	pr_mb_display_name(&f, pr_json_get(body, "display_name"),
 	    u->display_name, sizeof(u->display_name));
-	pr_mb_integer(&f, body, "quota_bytes", 1, INT64_MAX, u->quota,
-	    sizeof(u->quota));
-	pr_mb_integer(&f, body, "send_limit_24h", 0, 1000000, u->send_limit,
-	    sizeof(u->send_limit));
+	pr_mb_integer(&f, body, "quota_bytes", PR_MB_QUOTA_MIN, INT64_MAX,
+	    u->quota, sizeof(u->quota));
+	pr_mb_integer(&f, body, "send_limit_24h", 0, PR_MB_SEND_LIMIT_MAX,
+	    u->send_limit, sizeof(u->send_limit));
 	check_status(api, &f, pr_json_get(body, "status"), u);
 	pr_mb_services(&f, pr_json_get(body, "services"), 1, u->service);
 	pr_field_addresses(&f, body, "forward_to", 0, 100, u->address,

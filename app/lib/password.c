@@ -3,6 +3,7 @@
  */
 
 #include <crypt.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,9 @@ static const char	alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 static const char	*stored_hash(const char *);
+static size_t		 b64_span(const char *, size_t);
+static int		 sha512_shape(const char *);
+static int		 blf_shape(const char *);
 static int		 has_control(const char *);
 static size_t		 utf8_chars(const char *);
 static int		 ascii_lower(int);
@@ -177,6 +181,71 @@ stored_hash(const char *stored)
 	}
 
 	return (NULL);
+}
+
+const char *
+pr_password_hash_rule(const char *stored)
+{
+	if (stored != NULL && strncmp(stored, "{SHA512-CRYPT}", 14) == 0 &&
+	    sha512_shape(stored + 14))
+		return (NULL);
+	if (stored != NULL && strncmp(stored, "{BLF-CRYPT}", 11) == 0 &&
+	    blf_shape(stored + 11))
+		return (NULL);
+	return ("must be {SHA512-CRYPT}$6$... or {BLF-CRYPT}$2y$... as "
+	    "crypt(3) writes them");
+}
+
+/* Characters of crypt(3)'s base 64 alphabet at s, at most max. */
+static size_t
+b64_span(const char *s, size_t max)
+{
+	static const char	set[] = "./0123456789"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	size_t			n;
+
+	for (n = 0; n < max && s[n] != '\0' && strchr(set, s[n]) != NULL; n++)
+		;
+	return (n);
+}
+
+/* $6$[rounds=1000..999999999$]salt(1-16)$hash(86) */
+static int
+sha512_shape(const char *h)
+{
+	size_t	n;
+
+	if (strncmp(h, "$6$", 3) != 0)
+		return (0);
+	h += 3;
+	if (strncmp(h, "rounds=", 7) == 0) {
+		h += 7;
+		n = strspn(h, "0123456789");
+		if (n < 4 || n > 9 || h[0] == '0' || h[n] != '$')
+			return (0);
+		h += n + 1;
+	}
+	if ((n = b64_span(h, 16)) == 0 || h[n] != '$')
+		return (0);
+	h += n + 1;
+	return (b64_span(h, 87) == 86 && h[86] == '\0');
+}
+
+/* $2a$, $2b$ or $2y$, a cost of 04 to 31, then 22 + 31 characters. */
+static int
+blf_shape(const char *h)
+{
+	int	cost;
+
+	if (strncmp(h, "$2", 2) != 0 || strchr("aby", h[2]) == NULL ||
+	    h[2] == '\0' || h[3] != '$' || !isdigit((unsigned char)h[4]) ||
+	    !isdigit((unsigned char)h[5]) || h[6] != '$')
+		return (0);
+	cost = (h[4] - '0') * 10 + (h[5] - '0');
+	if (cost < 4 || cost > 31)
+		return (0);
+	h += 7;
+	return (b64_span(h, 54) == 53 && h[53] == '\0');
 }
 
 const char *

@@ -36,6 +36,15 @@ int		pr_password_hash(const char *pw, enum pr_pw_scheme scheme,
 int		pr_password_verify(const char *pw, const char *stored);
 
 /*
+ * A hash brought from elsewhere (an import): NULL when stored is
+ * "{SHA512-CRYPT}$6$[rounds=N$]salt$hash" or
+ * "{BLF-CRYPT}$2a|2b|2y$cost$hash", shaped exactly as crypt(3) writes
+ * them (tags in upper case, as the database stores them), else the
+ * reason.  Checked by shape alone: nothing is hashed.
+ */
+const char	*pr_password_hash_rule(const char *stored);
+
+/*
  * Password policy: NULL when acceptable, else the rule it breaks:
  * "must be at most 511 characters" (octets: crypt(3) refuses more),
  * "must not contain control characters", "must be at least 10

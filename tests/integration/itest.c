@@ -156,6 +156,7 @@ it_fresh_db(const char *name)
 }
 
 const char	*it_http_cainfo;
+long		 it_http_timeout_ms = 5000;
 
 static size_t
 http_body(char *ptr, size_t size, size_t n, void *arg)
@@ -274,7 +275,7 @@ it_http_body(const char *method, const char *url, const char *hdr,
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, it_http_timeout_ms);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_body);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
 	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_header);

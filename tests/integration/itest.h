@@ -20,6 +20,8 @@ struct it_http {
 
 /* When set, HTTPS requests verify the server against this CA file. */
 extern const char	*it_http_cainfo;
+/* How long a request may take (5000 ms unless a test says otherwise). */
+extern long		 it_http_timeout_ms;
 
 const char	*it_env(const char *);
 PGconn		*it_connect(const char *conninfo);

@@ -232,7 +232,7 @@ other_company(const struct actor *a, const char *method, const char *tmpl)
 
 static void
 try(struct actor *a, const char *method, const char *path, const char *body,
-    int is_list, const char *tmpl)
+    const char *ctype, int is_list, const char *tmpl)
 {
 	struct it_http	 r;
 	struct sbuf	 url;
@@ -245,7 +245,7 @@ try(struct actor *a, const char *method, const char *path, const char *body,
 	sbuf_printf(&url, "%s%s", it_env("PR_TEST_URL"), path);
 	before = snapshot();
 	cr_assert_eq(it_http_body(method, url.data, a->none ? NULL : a->hdr,
-	    body ? "Content-Type: application/json" : NULL, body, &r), 0);
+	    body ? ctype : NULL, body, &r), 0);
 	after = snapshot();
 	cases++;
 	cr_expect_str_eq(before, after, "%s %s %s changed the database",
@@ -312,7 +312,8 @@ static void
 walk_operation(struct actor *actors, size_t nactors, const char *path,
     const struct pr_json *op, const char *method)
 {
-	const struct pr_json	*ex;
+	const struct pr_json	*content, *ex, *csv;
+	const char		*ctype = "Content-Type: application/json";
 	struct sbuf		 p, body;
 	size_t			 i;
 	int			 is_list;
@@ -332,11 +333,18 @@ walk_operation(struct actor *actors, size_t nactors, const char *path,
 	substitute(&p, "{id}", victim_id);
 	substitute(&p, "{admin_id}", admin_id);
 	substitute(&p, "{remote_addr}", LOCKED_ADDR);
-	ex = pr_json_get(pr_json_get(pr_json_get(pr_json_get(op,
-	    "requestBody"), "content"), "application/json"), "example");
+	content = pr_json_get(pr_json_get(op, "requestBody"), "content");
+	ex = pr_json_get(pr_json_get(content, "application/json"), "example");
+	/* A CSV body's example is its text. */
+	csv = pr_json_get(pr_json_get(content, "text/csv"), "example");
 	if (ex != NULL) {
 		emit(&body, ex);
 		substitute(&body, "{domain}", "v1.iso.example");
+	} else if (csv != NULL) {
+		cr_assert_eq(csv->type, PR_JSON_STRING, "%s", path);
+		sbuf_puts(&body, csv->u.string.s);
+		substitute(&body, "{domain}", "v1.iso.example");
+		ctype = "Content-Type: text/csv\nExpect:";
 	} else if (strcmp(method, "POST") == 0) {
 		sbuf_puts(&body, "");
 	}
@@ -344,9 +352,9 @@ walk_operation(struct actor *actors, size_t nactors, const char *path,
 	if (!is_list)
 		exists(method, p.data);
 	for (i = 0; i < nactors; i++)
-		try(&actors[i], method, p.data, ex != NULL ||
-		    strcmp(method, "POST") == 0 ? body.data : NULL, is_list,
-		    path);
+		try(&actors[i], method, p.data, ex != NULL || csv != NULL ||
+		    strcmp(method, "POST") == 0 ? body.data : NULL, ctype,
+		    is_list, path);
 	sbuf_free(&p);
 	sbuf_free(&body);
 	free(victim_id);

@@ -266,3 +266,57 @@ Test(random, covers_alphabet)
 		kinds += seen[i];
 	cr_assert_eq(kinds, 62);
 }
+
+/* Salt and hash of a bcrypt string: 22 + 31 characters, or one less. */
+#define BLF52	"abcdefghijklmnopqrstuv./0123456789ABCDEFGHIJKLMNOPQR"
+#define BLF53	BLF52 "S"
+
+/* Hashes brought by an import: shaped as crypt(3) writes them. */
+Test(hash_rule, accepts_what_crypt_makes)
+{
+	char	h[PR_PW_HASH_MAX];
+
+	cr_assert_eq(pr_password_hash("correct horse", PR_PW_SHA512_CRYPT, h,
+	    sizeof(h)), 0);
+	cr_assert_null(pr_password_hash_rule(h), "%s", h);
+	cr_assert_eq(pr_password_hash("correct horse", PR_PW_BLF_CRYPT, h,
+	    sizeof(h)), 0);
+	cr_assert_null(pr_password_hash_rule(h), "%s", h);
+	cr_assert_null(pr_password_hash_rule(VEC_PLAIN));
+	cr_assert_null(pr_password_hash_rule(VEC_ROUNDS));
+	cr_assert_null(pr_password_hash_rule("{BLF-CRYPT}$2b$04$" BLF53));
+}
+
+Test(hash_rule, refuses_other_shapes)
+{
+	static const char *const bad[] = {
+		"",
+		VEC_512,				/* no tag */
+		"{sha512-crypt}" VEC_512,		/* the database's tags */
+		"{SHA256-CRYPT}" VEC_256,		/* not offered */
+		"{SHA512-CRYPT}$5$saltstring$x",	/* tag and kind differ */
+		"{SHA512-CRYPT}$6$saltstring$short",
+		"{SHA512-CRYPT}" VEC_512 "x",		/* padded */
+		"{SHA512-CRYPT}$6$$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O817G3u"
+		    "BnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1",
+		"{SHA512-CRYPT}$6$rounds=999$salt$svn8UoSVapNtMuq1ukKS4tPQd8iKw"
+		    "SMHWjl/O817G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1",
+		"{SHA512-CRYPT}$6$salt!$svn8UoSVapNtMuq1ukKS4tPQd8iKwSMHWjl/O81"
+		    "7G3uBnIFNjnQJuesI68u4OTLiBFdcbYEdFCoEOfaS35inz1",
+		"{BLF-CRYPT}$2y$03$" BLF53,		/* cost */
+		"{BLF-CRYPT}$2y$32$" BLF53,
+		"{BLF-CRYPT}$2z$10$" BLF53,
+		"{BLF-CRYPT}$2y$1$" BLF53,
+		"{BLF-CRYPT}$2y$10$" BLF53 "S",		/* one too many */
+		"{BLF-CRYPT}$2y$10$" BLF52,
+		"{BLF-CRYPT}$2y$10$" BLF52 "\n",
+		"{BLF-CRYPT}$2y$10$" BLF52 "!",
+		"{BLF-CRYPT}$2",
+		"{CRYPT}" VEC_512,
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		cr_assert_not_null(pr_password_hash_rule(bad[i]), "%s", bad[i]);
+	cr_assert_not_null(pr_password_hash_rule(NULL));
+}
