@@ -126,7 +126,6 @@ create_done(struct pr_api *api)
 	struct alias_new	*n = api->data;
 	struct pr_fields	 f;
 	const char		*doc, *reason;
-	char			 location[3 * PR_ADDRESS_MAX + 32];
 	char			 escaped[3 * PR_ADDRESS_MAX + 1];
 
 	if (pr_api_rows(api) != 1) {
@@ -149,9 +148,7 @@ create_done(struct pr_api *api)
 	}
 	doc = pr_api_value(api, 0, 0);
 	pr_path_escape(n->address, escaped, sizeof(escaped));
-	snprintf(location, sizeof(location), "/api/v1/aliases/%s", escaped);
-	http_response_header(api->req, "location", location);
-	pr_api_json(api, HTTP_STATUS_CREATED, doc, strlen(doc));
+	pr_api_created(api, doc, strlen(doc), "/api/v1/aliases/%s", escaped);
 }
 
 /* Another request registered the address since this one looked. */

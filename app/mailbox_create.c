@@ -16,6 +16,7 @@
 #include "api.h"
 #include "mailbox.h"
 #include "password.h"
+#include "path.h"
 #include "validate.h"
 
 struct mbnew {
@@ -193,6 +194,7 @@ create_done(struct pr_api *api)
 {
 	struct pr_fields	 f;
 	const char		*doc, *reason;
+	char			 escaped[3 * PR_ADDRESS_MAX + 1];
 
 	if (pr_api_rows(api) != 1 || pr_api_isnull(api, 0, 0)) {
 		reason = pr_api_rows(api) == 1 && !pr_api_isnull(api, 0, 1) ?
@@ -208,8 +210,10 @@ create_done(struct pr_api *api)
 		return;
 	}
 	doc = pr_api_value(api, 0, 0);
+	/* A local part may hold '/', '?' or '%': one path segment. */
+	pr_path_escape(pr_api_value(api, 0, 2), escaped, sizeof(escaped));
 	pr_api_created(api, doc, strlen(doc), "/api/v1/mailboxes/%s",
-	    pr_api_value(api, 0, 2));
+	    escaped);
 }
 
 static void

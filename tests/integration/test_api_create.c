@@ -307,3 +307,22 @@ Test(api_create, limit_holds_against_a_concurrent_create)
 	cr_assert_eq(it_count(db, "SELECT count(*) FROM mailboxes WHERE "
 	    "address LIKE '%@race.new.example'", 0, NULL), 1);
 }
+
+/* A local part with '/', '?' and '%' stays one segment of the Location. */
+Test(api_create, location_is_one_segment)
+{
+	struct it_http	 r;
+	const char	*k = key("company_admin", "New One", NULL);
+
+	cr_assert_eq(post(k, "{\"address\": \"a/b?c%d@one.new.example\", "
+	    "\"password\": \"correct horse battery\"}", "application/json",
+	    &r), 201, "%s", r.body.data);
+	cr_assert_str_eq(r.location,
+	    "/api/v1/mailboxes/a%2Fb%3Fc%25d@one.new.example");
+	it_http_free(&r);
+	cr_assert_eq(it_call(k, "GET",
+	    "/api/v1/mailboxes/a%2Fb%3Fc%25d@one.new.example", NULL, &r), 200,
+	    "%s", r.body.data);
+	cr_assert(it_has(&r, "\"address\":\"a/b?c%d@one.new.example\""));
+	it_http_free(&r);
+}
