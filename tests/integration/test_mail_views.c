@@ -74,21 +74,21 @@ place(const char *domain, const char *alias)
 		    "name = $1", 2, p);
 }
 
-/* A mailbox local@domain on store with PASSWORD hashed by scheme. */
+/* Mailboxes locals ("{anna,bert}") on domain and store, with PASSWORD. */
 static void
-mailbox(const char *local, const char *domain, const char *store,
+mailboxes(const char *locals, const char *domain, const char *store,
     enum pr_pw_scheme scheme)
 {
 	char		 hash[PR_PW_HASH_MAX];
-	const char	*p[4] = { local, domain, store, hash };
+	const char	*p[4] = { locals, domain, store, hash };
 
 	cr_assert_eq(pr_password_hash(PASSWORD, scheme, hash, sizeof(hash)),
 	    0);
 	it_ok(db, "INSERT INTO mailboxes (company_id, domain_id, local_part, "
 	    "password_hash, quota_bytes, cluster_id, mailstore_id) SELECT "
-	    "d.company_id, d.id, $1, $4, 5000000, s.cluster_id, s.id FROM "
-	    "domains d, mailstores s WHERE d.name = $2 AND s.name = $3",
-	    4, p);
+	    "d.company_id, d.id, l, $4, 5000000, s.cluster_id, s.id FROM "
+	    "domains d, mailstores s, unnest($1::text[]) l WHERE d.name = $2 "
+	    "AND s.name = $3", 4, p);
 }
 
 /* An API call as an operator that must answer 200 (or 204). */
@@ -314,48 +314,33 @@ auth(struct sbuf *out, const char *service, const char *rip,
 	return (rc);
 }
 
+enum login { LOGIN_OK, LOGIN_REFUSED, LOGIN_UNAVAILABLE };
+
+/*
+ * A login with the right password: accepted; refused as a wrong password
+ * is (no reason given); or accepted with nologin and the reason "Service
+ * Unavailable", which Dovecot's login processes answer with.  A wrong
+ * password is refused and learns nothing of the mailbox's state.
+ */
 static void
-login_ok(const char *service, const char *rip, const char *user)
+login(enum login want, const char *service, const char *rip,
+    const char *user)
 {
 	struct sbuf	out;
 
 	sbuf_init(&out);
-	cr_assert_eq(auth(&out, service, rip, user, PASSWORD), 0,
-	    "%s %s: %s", service, user, out.data);
-	cr_assert(strstr(out.data, "nologin") == NULL, "%s", out.data);
+	cr_assert_eq(auth(&out, service, rip, user, PASSWORD),
+	    want == LOGIN_REFUSED ? 77 : 0, "%s %s: %s", service, user,
+	    out.data);
+	cr_assert_eq(strstr(out.data, "  nologin\n") != NULL,
+	    want == LOGIN_UNAVAILABLE, "%s %s: %s", service, user, out.data);
+	cr_assert_eq(strstr(out.data, "reason=Service Unavailable\n") != NULL,
+	    want == LOGIN_UNAVAILABLE, "%s %s: %s", service, user, out.data);
+	cr_assert(want != LOGIN_REFUSED || strstr(out.data, "reason") == NULL,
+	    "%s", out.data);
 	cr_assert_eq(auth(&out, service, rip, user, "Wrong-Harbour-27"), 77,
 	    "%s %s, wrong password: %s", service, user, out.data);
-	sbuf_free(&out);
-}
-
-/* Refused as a wrong password is: no reason, to anyone. */
-static void
-login_refused(const char *service, const char *rip, const char *user)
-{
-	struct sbuf	out;
-
-	sbuf_init(&out);
-	cr_assert_eq(auth(&out, service, rip, user, PASSWORD), 77,
-	    "%s %s: %s", service, user, out.data);
 	cr_assert(strstr(out.data, "reason") == NULL, "%s", out.data);
-	sbuf_free(&out);
-}
-
-/* The password is right, and the login processes are told nologin. */
-static void
-login_unavailable(const char *service, const char *user)
-{
-	struct sbuf	out;
-
-	sbuf_init(&out);
-	cr_assert_eq(auth(&out, service, NULL, user, PASSWORD), 0, "%s %s: %s",
-	    service, user, out.data);
-	cr_assert(strstr(out.data, "  nologin\n") != NULL, "%s", out.data);
-	cr_assert(strstr(out.data, "reason=Service Unavailable") != NULL,
-	    "%s", out.data);
-	/* A wrong password learns nothing of it. */
-	cr_assert_eq(auth(&out, service, NULL, user, "Wrong-Harbour-27"), 77);
-	cr_assert(strstr(out.data, "Unavailable") == NULL, "%s", out.data);
 	sbuf_free(&out);
 }
 
@@ -415,14 +400,8 @@ Test(mail_views, access_decisions_and_the_mail_role, .init = fixture,
 	size_t		 i;
 
 	place("mva.example", NULL);
-	mailbox("ok1", "mva.example", "mvc1", PR_PW_SHA512_CRYPT);
-	mailbox("sus1", "mva.example", "mvc1", PR_PW_SHA512_CRYPT);
-	mailbox("sus2", "mva.example", "mvc1", PR_PW_SHA512_CRYPT);
-	mailbox("gone1", "mva.example", "mvc1", PR_PW_SHA512_CRYPT);
-	mailbox("imap1", "mva.example", "mvc1", PR_PW_SHA512_CRYPT);
-	mailbox("send1", "mva.example", "mvc1", PR_PW_SHA512_CRYPT);
-	mailbox("mnt1", "mva.example", "mvc1", PR_PW_SHA512_CRYPT);
-	mailbox("mig1", "mva.example", "mvc1", PR_PW_SHA512_CRYPT);
+	mailboxes("{ok1,sus1,sus2,gone1,imap1,send1,mnt1,mig1}",
+	    "mva.example", "mvc1", PR_PW_SHA512_CRYPT);
 	it_ok(db, "UPDATE mailboxes SET status = 'suspended' WHERE address "
 	    "IN ('sus1@mva.example', 'sus2@mva.example')", 0, NULL);
 	it_ok(db, "UPDATE mailboxes SET deleted_at = now() WHERE address IN "
@@ -489,65 +468,65 @@ Test(mail_views, dovecot_logins_and_suspensions, .init = dovecot_up,
 	struct sbuf	out;
 
 	place("mvl.example", NULL);
-	mailbox("anna", "mvl.example", "mvc1", PR_PW_SHA512_CRYPT);
-	mailbox("bert", "mvl.example", "mvc1", PR_PW_BLF_CRYPT);
+	mailboxes("{anna}", "mvl.example", "mvc1", PR_PW_SHA512_CRYPT);
+	mailboxes("{bert}", "mvl.example", "mvc1", PR_PW_BLF_CRYPT);
 	sbuf_init(&out);
 
-	login_ok("imap", NULL, "anna@mvl.example");
-	login_ok("pop3", NULL, "anna@mvl.example");
-	login_ok("smtp", NULL, "anna@mvl.example");
-	login_ok("imap", NULL, "bert@mvl.example");
+	login(LOGIN_OK, "imap", NULL, "anna@mvl.example");
+	login(LOGIN_OK, "pop3", NULL, "anna@mvl.example");
+	login(LOGIN_OK, "smtp", NULL, "anna@mvl.example");
+	login(LOGIN_OK, "imap", NULL, "bert@mvl.example");
 	/* Any case; Dovecot then knows the address as stored. */
 	cr_assert_eq(auth(&out, "imap", NULL, "Anna@MVL.Example", PASSWORD),
 	    0, "%s", out.data);
 	cr_assert(strstr(out.data, "user=anna@mvl.example") != NULL, "%s",
 	    out.data);
-	login_refused("imap", NULL, "nobody@mvl.example");
+	login(LOGIN_REFUSED, "imap", NULL, "nobody@mvl.example");
 	/* Operators' tools are not a way in. */
-	login_refused("doveadm", NULL, "anna@mvl.example");
+	login(LOGIN_REFUSED, "doveadm", NULL, "anna@mvl.example");
 
 	company_status("mvl.example", "suspended");
-	login_refused("imap", NULL, "anna@mvl.example");
-	login_refused("pop3", NULL, "bert@mvl.example");
-	login_refused("smtp", NULL, "anna@mvl.example");
+	login(LOGIN_REFUSED, "imap", NULL, "anna@mvl.example");
+	login(LOGIN_REFUSED, "pop3", NULL, "bert@mvl.example");
+	login(LOGIN_REFUSED, "smtp", NULL, "anna@mvl.example");
 	company_status("mvl.example", "active");
-	login_ok("imap", NULL, "anna@mvl.example");
+	login(LOGIN_OK, "imap", NULL, "anna@mvl.example");
 
 	patch("domains", "mvl.example", "{\"status\": \"suspended\"}");
-	login_refused("imap", NULL, "anna@mvl.example");
-	login_refused("pop3", NULL, "bert@mvl.example");
+	login(LOGIN_REFUSED, "imap", NULL, "anna@mvl.example");
+	login(LOGIN_REFUSED, "pop3", NULL, "bert@mvl.example");
 	patch("domains", "mvl.example", "{\"status\": \"active\"}");
-	login_ok("pop3", NULL, "bert@mvl.example");
+	login(LOGIN_OK, "pop3", NULL, "bert@mvl.example");
 
 	patch("mailboxes", "anna@mvl.example", "{\"status\": \"suspended\"}");
-	login_refused("imap", NULL, "anna@mvl.example");
-	login_ok("imap", NULL, "bert@mvl.example");
+	login(LOGIN_REFUSED, "imap", NULL, "anna@mvl.example");
+	login(LOGIN_OK, "imap", NULL, "bert@mvl.example");
 	patch("mailboxes", "anna@mvl.example", "{\"status\": \"active\"}");
-	login_ok("imap", NULL, "anna@mvl.example");
+	login(LOGIN_OK, "imap", NULL, "anna@mvl.example");
 
 	/* One protocol off, the other still on. */
 	patch("mailboxes", "anna@mvl.example",
 	    "{\"services\": {\"imap\": \"disabled\"}}");
-	login_refused("imap", NULL, "anna@mvl.example");
-	login_ok("pop3", NULL, "anna@mvl.example");
+	login(LOGIN_REFUSED, "imap", NULL, "anna@mvl.example");
+	login(LOGIN_OK, "pop3", NULL, "anna@mvl.example");
 	patch("mailboxes", "bert@mvl.example",
 	    "{\"services\": {\"pop3\": \"suspended\", \"send\": "
 	    "\"disabled\"}}");
-	login_refused("pop3", NULL, "bert@mvl.example");
-	login_refused("smtp", NULL, "bert@mvl.example");
-	login_ok("imap", NULL, "bert@mvl.example");
+	login(LOGIN_REFUSED, "pop3", NULL, "bert@mvl.example");
+	login(LOGIN_REFUSED, "smtp", NULL, "bert@mvl.example");
+	login(LOGIN_OK, "imap", NULL, "bert@mvl.example");
 
 	/* A webmail host's IMAP login is a webmail login. */
 	it_ok(db, "INSERT INTO webmail_hosts (net) VALUES ('192.0.2.0/28') "
 	    "ON CONFLICT DO NOTHING", 0, NULL);
-	login_ok("imap", "192.0.2.10", "anna@mvl.example");
-	login_refused("imap", "198.51.100.7", "anna@mvl.example");
+	login(LOGIN_OK, "imap", "192.0.2.10", "anna@mvl.example");
+	login(LOGIN_REFUSED, "imap", "198.51.100.7", "anna@mvl.example");
 	patch("mailboxes", "anna@mvl.example",
 	    "{\"services\": {\"webmail\": \"disabled\"}}");
-	login_refused("imap", "192.0.2.10", "anna@mvl.example");
+	login(LOGIN_REFUSED, "imap", "192.0.2.10", "anna@mvl.example");
 
 	operator("DELETE", "/api/v1/mailboxes/bert@mvl.example", NULL);
-	login_refused("imap", NULL, "bert@mvl.example");
+	login(LOGIN_REFUSED, "imap", NULL, "bert@mvl.example");
 	cr_assert_eq(userdb(&out, "imap", "bert@mvl.example"), 67, "%s",
 	    out.data);
 	sbuf_free(&out);
@@ -561,8 +540,7 @@ Test(mail_views, dovecot_userdb_and_unavailable, .init = dovecot_up,
 	char		*id, *home;
 
 	place("mvu.example", NULL);
-	mailbox("carl", "mvu.example", "mvc2", PR_PW_SHA512_CRYPT);
-	mailbox("dora", "mvu.example", "mvc2", PR_PW_SHA512_CRYPT);
+	mailboxes("{carl,dora}", "mvu.example", "mvc2", PR_PW_SHA512_CRYPT);
 	it_ok(db, "UPDATE mailstores SET mail_root = $1 || '/mail' WHERE name "
 	    "= 'mvc2'", 1, p);
 	it_ok(db, "UPDATE mailboxes SET quota_bytes = 7340032 WHERE address = "
@@ -593,9 +571,9 @@ Test(mail_views, dovecot_userdb_and_unavailable, .init = dovecot_up,
 
 	/* Mailbox in maintenance or migrating: Service Unavailable. */
 	patch("mailboxes", "carl@mvu.example", "{\"status\": \"maintenance\"}");
-	login_unavailable("imap", "carl@mvu.example");
-	login_unavailable("pop3", "carl@mvu.example");
-	login_ok("imap", NULL, "dora@mvu.example");
+	login(LOGIN_UNAVAILABLE, "imap", NULL, "carl@mvu.example");
+	login(LOGIN_UNAVAILABLE, "pop3", NULL, "carl@mvu.example");
+	login(LOGIN_OK, "imap", NULL, "dora@mvu.example");
 	converse(&out, imap_port, "a LOGIN carl@mvu.example " PASSWORD "\\r\\n"
 	    "b LOGOUT\\r\\n");
 	cr_assert(strstr(out.data, "a NO [CONTACTADMIN] Service Unavailable")
@@ -616,29 +594,29 @@ Test(mail_views, dovecot_userdb_and_unavailable, .init = dovecot_up,
 	cr_assert_eq(userdb(&out, "doveadm", "carl@mvu.example"), 0, "%s",
 	    out.data);
 	/* Sending needs no mail store. */
-	login_ok("smtp", NULL, "carl@mvu.example");
+	login(LOGIN_OK, "smtp", NULL, "carl@mvu.example");
 	patch("mailboxes", "carl@mvu.example", "{\"status\": \"migrating\"}");
-	login_unavailable("imap", "carl@mvu.example");
+	login(LOGIN_UNAVAILABLE, "imap", NULL, "carl@mvu.example");
 	patch("mailboxes", "carl@mvu.example", "{\"status\": \"active\"}");
-	login_ok("imap", NULL, "carl@mvu.example");
+	login(LOGIN_OK, "imap", NULL, "carl@mvu.example");
 
 	/* The mailstore's state. */
 	store_state("mvc2", "maintenance");
-	login_unavailable("imap", "dora@mvu.example");
+	login(LOGIN_UNAVAILABLE, "imap", NULL, "dora@mvu.example");
 	cr_assert_eq(userdb(&out, "lmtp", "dora@mvu.example"), 75, "%s",
 	    out.data);
 	store_state("mvc2", "offline");
-	login_unavailable("pop3", "dora@mvu.example");
+	login(LOGIN_UNAVAILABLE, "pop3", NULL, "dora@mvu.example");
 	store_state("mvc2", "webmail-only");
-	login_refused("imap", NULL, "dora@mvu.example");
-	login_refused("pop3", NULL, "dora@mvu.example");
+	login(LOGIN_REFUSED, "imap", NULL, "dora@mvu.example");
+	login(LOGIN_REFUSED, "pop3", NULL, "dora@mvu.example");
 	cr_assert_eq(userdb(&out, "lmtp", "dora@mvu.example"), 0, "%s",
 	    out.data);
 	it_ok(db, "INSERT INTO webmail_hosts (net) VALUES ('192.0.2.0/28') "
 	    "ON CONFLICT DO NOTHING", 0, NULL);
-	login_ok("imap", "192.0.2.3", "dora@mvu.example");
+	login(LOGIN_OK, "imap", "192.0.2.3", "dora@mvu.example");
 	store_state("mvc2", "closed");
-	login_ok("imap", NULL, "dora@mvu.example");
+	login(LOGIN_OK, "imap", NULL, "dora@mvu.example");
 	store_state("mvc2", "enabled");
 
 	/* A mailbox that may not receive is unknown to delivery. */
@@ -725,12 +703,9 @@ Test(mail_views, postfix_maps, .init = postfix_up, .fini = done,
 	place("mvp.example", "mvp-alias.example");
 	place("mvq.example", NULL);
 	place("mvgone.example", NULL);
-	mailbox("eva", "mvp.example", "mvc1", PR_PW_SHA512_CRYPT);
-	mailbox("fwd", "mvp.example", "mvc1", PR_PW_SHA512_CRYPT);
-	mailbox("copy", "mvp.example", "mvc1", PR_PW_SHA512_CRYPT);
-	mailbox("held", "mvp.example", "mvc1", PR_PW_SHA512_CRYPT);
-	mailbox("deaf", "mvp.example", "mvc1", PR_PW_SHA512_CRYPT);
-	mailbox("gus", "mvq.example", "mvc1", PR_PW_SHA512_CRYPT);
+	mailboxes("{eva,fwd,copy,held,deaf}", "mvp.example", "mvc1",
+	    PR_PW_SHA512_CRYPT);
+	mailboxes("{gus}", "mvq.example", "mvc1", PR_PW_SHA512_CRYPT);
 	it_ok(db, "INSERT INTO aliases (company_id, domain_id, local_part, "
 	    "targets) SELECT company_id, id, 'team', ARRAY['eva@mvp.example', "
 	    "'someone@elsewhere.example'] FROM domains WHERE name = "
