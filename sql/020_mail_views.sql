@@ -284,9 +284,8 @@ BEGIN
 		RAISE NOTICE 'role postroom_mail not made: see README.md';
 		RETURN;
 	END IF;
-	EXECUTE format('GRANT CONNECT ON DATABASE %I TO postroom_mail',
-	    current_database());
-	GRANT USAGE ON SCHEMA public TO postroom_mail;
+	-- The functions' owner may grant them; CONNECT on the database and
+	-- USAGE on schema public are PUBLIC's by default.
 	GRANT EXECUTE ON FUNCTION pr_mail_access(text, text, inet),
 	    pr_dovecot_passdb(text, text, text), pr_dovecot_userdb(text, text),
 	    pr_dovecot_users(), pr_postfix_domain(text),
