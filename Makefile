@@ -9,7 +9,8 @@ KORE_FEATURES	:= $(shell cat /usr/share/kore/features 2>/dev/null)
 DEB_PACKAGES	:= kore libpq-dev libssl-dev libcsv-dev libcriterion-dev \
 		   libcrypt-dev libidn2-dev libcurl4-openssl-dev postgresql \
 		   nginx-light openssl dovecot-core python3-jsonschema \
-		   curl util-linux clang
+		   curl util-linux clang dovecot-pgsql dovecot-imapd \
+		   dovecot-pop3d postfix postfix-pgsql
 BENCH_PACKAGES	:= wrk
 
 WARN		:= -Wall -Wextra -Werror
