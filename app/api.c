@@ -83,6 +83,8 @@ api_drive(struct http_request *req, struct pr_api *api)
 	for (;;) {
 		switch (api->phase) {
 		case PH_SETUP:
+			if (!pr_dbslot_take(api))
+				return (KORE_RESULT_RETRY);
 			if (!kore_pgsql_setup(&api->sql, PR_DB,
 			    KORE_PGSQL_ASYNC)) {
 				/* Every connection busy: we are woken up. */
@@ -117,6 +119,8 @@ api_drive(struct http_request *req, struct pr_api *api)
 			break;
 		case PH_PARKED:
 			if (api->parked) {
+				/* Parked work holds no connection. */
+				pr_dbslot_release(api);
 				http_request_sleep(req);
 				return (KORE_RESULT_RETRY);
 			}
@@ -313,6 +317,7 @@ api_onfree(struct http_request *req)
 	if (api == NULL)
 		return;
 	kore_pgsql_cleanup(&api->sql);
+	pr_dbslot_release(api);
 	api_clear_query(api);
 	if (api->data_free != NULL)
 		api->data_free(api->data);
