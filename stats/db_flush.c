@@ -22,8 +22,25 @@
 #define CHUNK		(1024 * 1024)
 #define TRIES		5
 
-enum { UP_MAILBOX = 0, UP_DOMAIN, UP_COMPANY, UP_LAST, UP_MINUTE };
+/* Each roll-up set's stage and table, and the table's key. */
+static const struct {
+	const char	*stage;
+	const char	*table;
+	const char	*keys;
+} sets[ST_SET__COUNT] = {
+	[ST_SET_MAILBOX] = { "stats_stage_mailbox", "stats_mailbox_daily",
+	    "company_id, mailbox_id, day" },
+	[ST_SET_DOMAIN] = { "stats_stage_domain", "stats_domain_daily",
+	    "company_id, domain_id, day" },
+	[ST_SET_COMPANY] = { "stats_stage_company", "stats_company_daily",
+	    "company_id, day" },
+	[ST_SET_LAST] = { "stats_stage_last", "stats_last_login",
+	    "company_id, mailbox_id" },
+	[ST_SET_MINUTE] = { "stats_stage_minute", "stats_outbound_minute",
+	    "company_id, mailbox_id, minute" },
+};
 
+/* Later wins; at the same instant the smaller protocol name. */
 static const char	last_login_set[] =
     "last_login_at = GREATEST(t.last_login_at, excluded.last_login_at), "
     "last_login_protocol = CASE WHEN t.last_login_at IS NULL OR "
@@ -32,68 +49,54 @@ static const char	last_login_set[] =
     "t.last_login_protocol) THEN coalesce(excluded.last_login_protocol, "
     "t.last_login_protocol) ELSE t.last_login_protocol END";
 
-/* The latest login of a group; at the same instant the smaller name. */
-static const char	last_login_agg[] =
-    "max(last_login_at), (array_agg(last_login_protocol ORDER BY "
-    "last_login_at DESC, last_login_protocol) FILTER (WHERE last_login_at "
-    "IS NOT NULL))[1]";
+static const char	last_set[] =
+    "at = GREATEST(t.at, excluded.at), protocol = CASE WHEN excluded.at > "
+    "t.at OR (excluded.at = t.at AND excluded.protocol < t.protocol) THEN "
+    "excluded.protocol ELSE t.protocol END";
 
-/* A roll-up upsert summing the stage grouped by keys (NULL: as is). */
+static const char	minute_set[] =
+    "messages = t.messages + excluded.messages, recipients = t.recipients "
+    "+ excluded.recipients, bytes = t.bytes + excluded.bytes";
+
+/* A set's upsert: its stage added to the table, in key order. */
 static char *
-rollup_sql(const char *table, const char *keys)
+upsert_sql(enum st_set set)
 {
 	struct sbuf	b;
 	size_t		i;
 
 	sbuf_init(&b);
-	sbuf_printf(&b, "INSERT INTO %s AS t ", table);
-	if (keys == NULL)
-		sbuf_puts(&b, "SELECT * FROM stats_stage_agg ORDER BY "
-		    "company_id, mailbox_id, day");
+	sbuf_printf(&b, "INSERT INTO %s AS t SELECT * FROM %s ORDER BY %s ON "
+	    "CONFLICT (%s) DO UPDATE SET ", sets[set].table, sets[set].stage,
+	    sets[set].keys, sets[set].keys);
+	if (set == ST_SET_LAST)
+		sbuf_puts(&b, last_set);
+	else if (set == ST_SET_MINUTE)
+		sbuf_puts(&b, minute_set);
 	else {
-		sbuf_printf(&b, "(%s", keys);
 		for (i = 0; i < ST_C__COUNT; i++)
-			sbuf_printf(&b, ", %s", st_counter_cols[i]);
-		sbuf_printf(&b, ", last_login_at, last_login_protocol) "
-		    "SELECT %s", keys);
-		for (i = 0; i < ST_C__COUNT; i++)
-			sbuf_printf(&b, ", sum(%s)", st_counter_cols[i]);
-		sbuf_printf(&b, ", %s FROM stats_stage_agg GROUP BY %s "
-		    "ORDER BY %s", last_login_agg, keys, keys);
+			sbuf_printf(&b, "%s = t.%s + excluded.%s, ",
+			    st_counter_cols[i], st_counter_cols[i],
+			    st_counter_cols[i]);
+		sbuf_puts(&b, last_login_set);
 	}
-	sbuf_printf(&b, " ON CONFLICT (%s) DO UPDATE SET ",
-	    keys != NULL ? keys : "company_id, mailbox_id, day");
-	for (i = 0; i < ST_C__COUNT; i++)
-		sbuf_printf(&b, "%s = t.%s + excluded.%s, ",
-		    st_counter_cols[i], st_counter_cols[i], st_counter_cols[i]);
-	sbuf_puts(&b, last_login_set);
 	return (b.data);
 }
 
-void
-st_db_upserts(struct st_store *s)
+int
+st_db_stages(struct st_store *s)
 {
-	s->upsert_sql[UP_MAILBOX] = rollup_sql("stats_mailbox_daily", NULL);
-	s->upsert_sql[UP_DOMAIN] = rollup_sql("stats_domain_daily",
-	    "company_id, domain_id, day");
-	s->upsert_sql[UP_COMPANY] = rollup_sql("stats_company_daily",
-	    "company_id, day");
-	s->upsert_sql[UP_LAST] = strdup("INSERT INTO stats_last_login AS t "
-	    "(company_id, mailbox_id, at, protocol) SELECT company_id, "
-	    "mailbox_id, max(last_login_at), (array_agg(last_login_protocol "
-	    "ORDER BY last_login_at DESC, last_login_protocol))[1] FROM "
-	    "stats_stage_agg WHERE last_login_at IS NOT NULL GROUP BY "
-	    "company_id, mailbox_id ORDER BY 1, 2 ON CONFLICT (company_id, "
-	    "mailbox_id) DO UPDATE SET at = GREATEST(t.at, excluded.at), "
-	    "protocol = CASE WHEN excluded.at > t.at OR (excluded.at = t.at "
-	    "AND excluded.protocol < t.protocol) THEN excluded.protocol ELSE "
-	    "t.protocol END");
-	s->upsert_sql[UP_MINUTE] = strdup("INSERT INTO stats_outbound_minute "
-	    "AS t SELECT * FROM stats_stage_min ORDER BY company_id, "
-	    "mailbox_id, minute ON CONFLICT (company_id, mailbox_id, minute) "
-	    "DO UPDATE SET messages = t.messages + excluded.messages, "
-	    "recipients = t.recipients + excluded.recipients, bytes = "
-	    "t.bytes + excluded.bytes");
+	char	sql[256];
+	int	set;
+
+	for (set = 0; set < ST_SET__COUNT; set++) {
+		s->upsert_sql[set] = upsert_sql(set);
+		snprintf(sql, sizeof(sql), "CREATE TEMP TABLE %s (LIKE %s) ON "
+		    "COMMIT DELETE ROWS", sets[set].stage, sets[set].table);
+		if (st_db_exec(s, sql) == -1)
+			return (-1);
+	}
+	return (0);
 }
 
 static int
@@ -228,7 +231,9 @@ static int
 copy_events(struct st_store *s, const struct st_batch *b)
 {
 	const struct st_sample	*x;
+	char			 sql[128];
 	size_t			 r, slot;
+	int			 set;
 
 	sbuf_reset(&s->buf);
 	for (r = LP_SKIP_TOOLONG; r < LP_SKIP__COUNT; r++) {
@@ -242,19 +247,22 @@ copy_events(struct st_store *s, const struct st_batch *b)
 			st_copy_end(&s->buf);
 		}
 	}
-	return (copy_in(s, "COPY stats_login_events (at, company_id, "
-	    "mailbox_id, address, protocol, remote_addr, success, attempts, "
-	    "source_id) FROM STDIN", &s->roll.logins) == -1 ||
+	if (copy_in(s, "COPY stats_login_events (at, company_id, mailbox_id, "
+	    "address, protocol, remote_addr, success, attempts, source_id) "
+	    "FROM STDIN", &s->roll.logins) == -1 ||
 	    copy_in(s, "COPY stats_delivery_events (at, company_id, "
 	    "mailbox_id, address, direction, counterpart, queue_id, size, "
 	    "status, deferrals, dsn, source_id) FROM STDIN",
 	    &s->roll.deliveries) == -1 ||
-	    copy_in(s, "COPY stats_stage_agg FROM STDIN",
-	    &s->roll.aggs) == -1 ||
-	    copy_in(s, "COPY stats_stage_min FROM STDIN",
-	    &s->roll.minutes) == -1 ||
-	    copy_in(s, "COPY stats_stage_unparsed FROM STDIN", &s->buf) == -1 ?
-	    -1 : 0);
+	    copy_in(s, "COPY stats_stage_unparsed FROM STDIN", &s->buf) == -1)
+		return (-1);
+	for (set = 0; set < ST_SET__COUNT; set++) {
+		snprintf(sql, sizeof(sql), "COPY %s FROM STDIN",
+		    sets[set].stage);
+		if (copy_in(s, sql, &s->roll.stage[set]) == -1)
+			return (-1);
+	}
+	return (0);
 }
 
 static int
@@ -262,14 +270,11 @@ upserts(struct st_store *s, const char *id)
 {
 	const char	*p[1] = { id };
 	PGresult	*res;
-	int		 i;
+	int		 set;
 
-	for (i = UP_MAILBOX; i <= UP_MINUTE; i++) {
-		if (i <= UP_LAST && s->roll.nagg == 0)
-			continue;
-		if (i == UP_MINUTE && s->roll.nmin == 0)
-			continue;
-		if (st_db_exec(s, s->upsert_sql[i]) == -1)
+	for (set = 0; set < ST_SET__COUNT; set++) {
+		if (s->roll.set[set].n > 0 &&
+		    st_db_exec(s, s->upsert_sql[set]) == -1)
 			return (-1);
 	}
 	res = st_db_query(s, "INSERT INTO stats_unparsed (source_id, reason, "

@@ -14,7 +14,7 @@ int		 st_db_exec(struct st_store *, const char *);
 PGresult	*st_db_query(struct st_store *, const char *, int,
 		    const char *const *);
 
-/* Build the roll-up upserts (s->upsert_sql). */
-void		 st_db_upserts(struct st_store *);
+/* The roll-up stages (temporary tables) and their upserts. */
+int		 st_db_stages(struct st_store *);
 
 #endif

@@ -64,12 +64,8 @@ st_store_init(struct st_store *s, PGconn *db)
 	st_dir_init(&s->dir, ST_DIR_MAX);
 	st_rollup_init(&s->roll);
 	sbuf_init(&s->buf);
-	st_db_upserts(s);
 	if (st_db_exec(s, "SET TIME ZONE 'UTC'") == -1 ||
-	    st_db_exec(s, "CREATE TEMP TABLE stats_stage_agg "
-	    "(LIKE stats_mailbox_daily) ON COMMIT DELETE ROWS") == -1 ||
-	    st_db_exec(s, "CREATE TEMP TABLE stats_stage_min "
-	    "(LIKE stats_outbound_minute) ON COMMIT DELETE ROWS") == -1 ||
+	    st_db_stages(s) == -1 ||
 	    st_db_exec(s, "CREATE TEMP TABLE stats_stage_addr (i integer, "
 	    "address text COLLATE \"C\") ON COMMIT DELETE ROWS") == -1 ||
 	    st_db_exec(s, "CREATE TEMP TABLE stats_stage_unparsed (reason "

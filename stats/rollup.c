@@ -28,26 +28,29 @@ const char	*st_counter_cols[ST_C__COUNT] = {
 void
 st_rollup_init(struct st_rollup *r)
 {
+	int	i;
+
 	memset(r, 0, sizeof(*r));
 	sbuf_init(&r->logins);
 	sbuf_init(&r->deliveries);
-	sbuf_init(&r->aggs);
-	sbuf_init(&r->minutes);
-	st_hmap_init(&r->aggmap);
-	st_hmap_init(&r->minmap);
+	for (i = 0; i < ST_SET__COUNT; i++) {
+		sbuf_init(&r->stage[i]);
+		st_hmap_init(&r->set[i].map);
+	}
 }
 
 void
 st_rollup_free(struct st_rollup *r)
 {
+	int	i;
+
 	sbuf_free(&r->logins);
 	sbuf_free(&r->deliveries);
-	sbuf_free(&r->aggs);
-	sbuf_free(&r->minutes);
-	st_hmap_free(&r->aggmap);
-	st_hmap_free(&r->minmap);
-	free(r->agg);
-	free(r->min);
+	for (i = 0; i < ST_SET__COUNT; i++) {
+		sbuf_free(&r->stage[i]);
+		st_hmap_free(&r->set[i].map);
+		free(r->set[i].v);
+	}
 	free(r->days);
 	memset(r, 0, sizeof(*r));
 }
@@ -55,95 +58,87 @@ st_rollup_free(struct st_rollup *r)
 static void
 reset(struct st_rollup *r)
 {
+	int	i;
+
 	sbuf_reset(&r->logins);
 	sbuf_reset(&r->deliveries);
-	sbuf_reset(&r->aggs);
-	sbuf_reset(&r->minutes);
-	st_hmap_clear(&r->aggmap);
-	st_hmap_clear(&r->minmap);
-	r->nagg = r->nmin = r->ndays = 0;
+	for (i = 0; i < ST_SET__COUNT; i++) {
+		sbuf_reset(&r->stage[i]);
+		st_hmap_clear(&r->set[i].map);
+		r->set[i].n = 0;
+	}
+	r->ndays = 0;
 	r->login_rows = r->delivery_rows = r->unknown = r->out_of_range = 0;
 }
 
+/* The key of a row: the id its table is by, and when. */
+static int64_t
+key_id(enum st_set set, const struct st_agg *g)
+{
+	switch (set) {
+	case ST_SET_DOMAIN:
+		return (g->domain);
+	case ST_SET_COMPANY:
+		return (g->company);
+	default:
+		return (g->mailbox);
+	}
+}
+
 struct key {
-	const struct st_rollup	*r;
-	int64_t			 mailbox;
-	int64_t			 when;		/* day or minute */
+	const struct st_aggset	*s;
+	enum st_set		 set;
+	int64_t			 id;
+	int64_t			 when;
 };
 
 static int
-agg_eq(const void *arg, uint32_t i)
+key_eq(const void *arg, uint32_t i)
 {
 	const struct key	*k = arg;
 
-	return (k->r->agg[i].mailbox == k->mailbox &&
-	    k->r->agg[i].day == k->when);
+	return (key_id(k->set, &k->s->v[i]) == k->id &&
+	    k->s->v[i].when == k->when);
 }
 
-static int
-min_eq(const void *arg, uint32_t i)
-{
-	const struct key	*k = arg;
-
-	return (k->r->min[i].mailbox == k->mailbox &&
-	    k->r->min[i].minute == k->when);
-}
-
-static uint64_t
-key_hash(const struct key *k)
-{
-	int64_t	v[2] = { k->mailbox, k->when };
-
-	return (st_hash(v, sizeof(v)));
-}
-
-/* The roll-up of a mailbox's local day. */
+/* The row of a set for the ids of like (a mailbox's) and when. */
 static struct st_agg *
-agg(struct st_rollup *r, const struct st_mbox *m, int64_t day)
+row(struct st_rollup *r, enum st_set set, const struct st_agg *like,
+    int64_t when)
 {
-	struct key	 k = { r, m->mailbox, day };
-	struct st_agg	*g;
-	uint64_t	 h = key_hash(&k);
-	uint32_t	 i;
-
-	if ((i = st_hmap_find(&r->aggmap, h, agg_eq, &k)) != ST_NONE)
-		return (&r->agg[i]);
-	if (r->nagg == r->capagg) {
-		r->capagg = r->capagg ? r->capagg * 2 : 256;
-		r->agg = st_xrealloc(r->agg, r->capagg, sizeof(*r->agg));
-	}
-	g = &r->agg[r->nagg];
-	memset(g, 0, sizeof(*g));
-	g->company = m->company;
-	g->mailbox = m->mailbox;
-	g->domain = m->domain;
-	g->day = day;
-	st_hmap_put(&r->aggmap, h, (uint32_t)r->nagg++);
-	return (g);
-}
-
-static struct st_minute *
-minute(struct st_rollup *r, const struct st_mbox *m, int64_t min)
-{
-	struct key		 k = { r, m->mailbox, min };
-	struct st_minute	*g;
-	uint64_t		 h = key_hash(&k);
+	struct st_aggset	*s = &r->set[set];
+	struct key		 k = { s, set, key_id(set, like), when };
+	struct st_agg		*g;
+	int64_t			 v[2] = { k.id, when };
+	uint64_t		 h = st_hash(v, sizeof(v));
 	uint32_t		 i;
 
-	if ((i = st_hmap_find(&r->minmap, h, min_eq, &k)) != ST_NONE)
-		return (&r->min[i]);
-	if (r->nmin == r->capmin) {
-		r->capmin = r->capmin ? r->capmin * 2 : 256;
-		r->min = st_xrealloc(r->min, r->capmin, sizeof(*r->min));
+	if ((i = st_hmap_find(&s->map, h, key_eq, &k)) != ST_NONE)
+		return (&s->v[i]);
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 256;
+		s->v = st_xrealloc(s->v, s->cap, sizeof(*s->v));
 	}
-	g = &r->min[r->nmin];
+	g = &s->v[s->n];
 	memset(g, 0, sizeof(*g));
-	g->company = m->company;
-	g->mailbox = m->mailbox;
-	g->domain = m->domain;
-	g->minute = min;
-	st_hmap_put(&r->minmap, h, (uint32_t)r->nmin++);
+	g->company = like->company;
+	g->mailbox = like->mailbox;
+	g->domain = like->domain;
+	g->when = when;
+	st_hmap_put(&s->map, h, (uint32_t)s->n++);
 	return (g);
+}
+
+static struct st_agg *
+mbox_row(struct st_rollup *r, enum st_set set, const struct st_mbox *m,
+    int64_t when)
+{
+	struct st_agg	like;
+
+	like.company = m->company;
+	like.mailbox = m->mailbox;
+	like.domain = m->domain;
+	return (row(r, set, &like, when));
 }
 
 static void
@@ -209,7 +204,8 @@ mailbox_agg(struct st_rollup *r, const struct st_mbox *m, int64_t at,
 {
 	if (!m->known)
 		return (NULL);
-	return (agg(r, m, st_dir_local_day(dir, m->tz, at)));
+	return (mbox_row(r, ST_SET_MAILBOX, m, st_dir_local_day(dir, m->tz,
+	    at)));
 }
 
 static void
@@ -342,18 +338,17 @@ do_msg(struct st_rollup *r, const struct st_batch *b,
     const struct st_rec *x, struct st_dir *dir)
 {
 	const struct st_mbox	*m = &b->addrs[x->addr].mbox;
-	struct st_agg		*g;
-	struct st_minute	*n;
+	struct st_agg		*g, *n;
 
 	if (!outgoing(b, x, x->addr) ||
 	    (g = mailbox_agg(r, m, x->at, dir)) == NULL)
 		return;
 	g->c[ST_C_MSG_OUT]++;
 	g->c[ST_C_BYTES_OUT] += x->size;
-	n = minute(r, m, lp_floor_div(x->at, US_MIN));
-	n->messages++;
-	n->recipients += x->n;
-	n->bytes += x->size;
+	n = mbox_row(r, ST_SET_MINUTE, m, lp_floor_div(x->at, US_MIN));
+	n->c[0]++;
+	n->c[1] += x->n;
+	n->c[2] += x->size;
 }
 
 static void
@@ -379,46 +374,83 @@ do_mailbox(struct st_rollup *r, const struct st_batch *b,
 }
 
 static void
-write_aggs(struct st_rollup *r)
+merge(struct st_agg *dst, const struct st_agg *src)
+{
+	size_t	i;
+
+	for (i = 0; i < ST_C__COUNT; i++)
+		dst->c[i] += src->c[i];
+	if (src->last_at != 0)
+		last_login(dst, src->last_at, src->last_proto);
+}
+
+/* Domains, companies and last logins from the mailboxes' rows. */
+static void
+fold(struct st_rollup *r)
 {
 	const struct st_agg	*g;
-	size_t			 i, c;
+	size_t			 i;
 
-	for (i = 0; i < r->nagg; i++) {
-		g = &r->agg[i];
-		st_copy_int(&r->aggs, g->company);
-		st_copy_int(&r->aggs, g->mailbox);
-		st_copy_date(&r->aggs, g->day);
-		st_copy_int(&r->aggs, g->domain);
-		for (c = 0; c < ST_C__COUNT; c++)
-			st_copy_int(&r->aggs, g->c[c]);
-		if (g->last_at != 0) {
-			st_copy_time(&r->aggs, g->last_at);
-			st_copy_str(&r->aggs, lp_proto_name(g->last_proto));
-		} else {
-			st_copy_null(&r->aggs);
-			st_copy_null(&r->aggs);
-		}
-		st_copy_end(&r->aggs);
+	for (i = 0; i < r->set[ST_SET_MAILBOX].n; i++) {
+		g = &r->set[ST_SET_MAILBOX].v[i];
+		merge(row(r, ST_SET_DOMAIN, g, g->when), g);
+		merge(row(r, ST_SET_COMPANY, g, g->when), g);
+		if (g->last_at != 0)
+			merge(row(r, ST_SET_LAST, g, 0), g);
 	}
 }
 
 static void
-write_minutes(struct st_rollup *r)
+write_last(struct sbuf *b, const struct st_agg *g)
 {
-	const struct st_minute	*n;
-	size_t			 i;
+	if (g->last_at != 0) {
+		st_copy_time(b, g->last_at);
+		st_copy_str(b, lp_proto_name(g->last_proto));
+	} else {
+		st_copy_null(b);
+		st_copy_null(b);
+	}
+}
 
-	for (i = 0; i < r->nmin; i++) {
-		n = &r->min[i];
-		st_copy_int(&r->minutes, n->company);
-		st_copy_int(&r->minutes, n->mailbox);
-		st_copy_time(&r->minutes, n->minute * US_MIN);
-		st_copy_int(&r->minutes, n->domain);
-		st_copy_int(&r->minutes, n->messages);
-		st_copy_int(&r->minutes, n->recipients);
-		st_copy_int(&r->minutes, n->bytes);
-		st_copy_end(&r->minutes);
+/* One staged row, in the column order of its table. */
+static void
+write_row(struct sbuf *b, enum st_set set, const struct st_agg *g)
+{
+	size_t	i;
+
+	st_copy_int(b, g->company);
+	if (set == ST_SET_MAILBOX || set == ST_SET_LAST ||
+	    set == ST_SET_MINUTE)
+		st_copy_int(b, g->mailbox);
+	if (set == ST_SET_DOMAIN)
+		st_copy_int(b, g->domain);
+	if (set == ST_SET_LAST) {
+		write_last(b, g);
+		st_copy_end(b);
+		return;
+	}
+	if (set == ST_SET_MINUTE)
+		st_copy_time(b, g->when * US_MIN);
+	else
+		st_copy_date(b, g->when);
+	if (set == ST_SET_MAILBOX || set == ST_SET_MINUTE)
+		st_copy_int(b, g->domain);
+	for (i = 0; i < (set == ST_SET_MINUTE ? 3 : ST_C__COUNT); i++)
+		st_copy_int(b, g->c[i]);
+	if (set != ST_SET_MINUTE)
+		write_last(b, g);
+	st_copy_end(b);
+}
+
+static void
+write_sets(struct st_rollup *r)
+{
+	size_t	i;
+	int	set;
+
+	for (set = 0; set < ST_SET__COUNT; set++) {
+		for (i = 0; i < r->set[set].n; i++)
+			write_row(&r->stage[set], set, &r->set[set].v[i]);
 	}
 }
 
@@ -465,6 +497,6 @@ st_rollup_render(struct st_rollup *r, const struct st_batch *b,
 			break;
 		}
 	}
-	write_aggs(r);
-	write_minutes(r);
+	fold(r);
+	write_sets(r);
 }

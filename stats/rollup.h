@@ -53,24 +53,33 @@ enum st_counter {
 /* Column names of the counters (sql/012_stats.sql, stats_counters). */
 extern const char	*st_counter_cols[ST_C__COUNT];
 
+/* The roll-up tables, summed here and staged for the upserts. */
+enum st_set {
+	ST_SET_MAILBOX = 0,	/* stats_mailbox_daily */
+	ST_SET_DOMAIN,		/* stats_domain_daily */
+	ST_SET_COMPANY,		/* stats_company_daily */
+	ST_SET_LAST,		/* stats_last_login */
+	ST_SET_MINUTE,		/* stats_outbound_minute: c[0..2] are */
+				/* messages, recipients, bytes */
+	ST_SET__COUNT
+};
+
 struct st_agg {
 	int64_t		company;
 	int64_t		mailbox;
 	int64_t		domain;
-	int64_t		day;		/* company's local day */
+	int64_t		when;		/* local day, or UTC minute */
 	int64_t		c[ST_C__COUNT];
 	int64_t		last_at;	/* 0: no login */
 	int		last_proto;
 };
 
-struct st_minute {
-	int64_t		company;
-	int64_t		mailbox;
-	int64_t		domain;
-	int64_t		minute;		/* UTC minutes since the epoch */
-	int64_t		messages;
-	int64_t		recipients;
-	int64_t		bytes;
+/* Rows of one roll-up table, keyed by (its id, when). */
+struct st_aggset {
+	struct st_agg	*v;
+	size_t		 n;
+	size_t		 cap;
+	struct st_hmap	 map;
 };
 
 struct st_rollup {
@@ -80,8 +89,7 @@ struct st_rollup {
 
 	struct sbuf	 logins;	/* COPY stats_login_events */
 	struct sbuf	 deliveries;	/* COPY stats_delivery_events */
-	struct sbuf	 aggs;		/* COPY the stage of mailbox rows */
-	struct sbuf	 minutes;	/* COPY the stage of minute rows */
+	struct sbuf	 stage[ST_SET__COUNT];	/* COPY each set's stage */
 	int64_t		*days;		/* UTC days of the events, sorted */
 	size_t		 ndays;
 
@@ -90,14 +98,7 @@ struct st_rollup {
 	uint64_t	 unknown;	/* rows of no mailbox */
 	uint64_t	 out_of_range;	/* records after max_day */
 
-	struct st_agg	*agg;
-	size_t		 nagg;
-	size_t		 capagg;
-	struct st_hmap	 aggmap;
-	struct st_minute *min;
-	size_t		 nmin;
-	size_t		 capmin;
-	struct st_hmap	 minmap;
+	struct st_aggset set[ST_SET__COUNT];
 	size_t		 capdays;
 };
 

@@ -35,7 +35,7 @@ struct st_store {
 	size_t		 nknown;
 	time_t		 refreshed;
 	time_t		 forgotten;
-	char		*upsert_sql[5];
+	char		*upsert_sql[ST_SET__COUNT];
 	/* Committed by this process. */
 	uint64_t	 login_rows;
 	uint64_t	 delivery_rows;

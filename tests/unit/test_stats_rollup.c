@@ -91,11 +91,12 @@ render(void)
 static const struct st_agg *
 agg(int64_t mailbox, int64_t day)
 {
-	size_t	i;
+	const struct st_aggset	*set = &r.set[ST_SET_MAILBOX];
+	size_t			 i;
 
-	for (i = 0; i < r.nagg; i++) {
-		if (r.agg[i].mailbox == mailbox && r.agg[i].day == day)
-			return (&r.agg[i]);
+	for (i = 0; i < set->n; i++) {
+		if (set->v[i].mailbox == mailbox && set->v[i].when == day)
+			return (&set->v[i]);
 	}
 	cr_assert_fail("no roll-up for mailbox %lld day %lld",
 	    (long long)mailbox, (long long)day);
@@ -142,7 +143,7 @@ Test(stats_rollup, logins)
 	cr_assert_eq(agg(100, 20779)->c[ST_C_FAILED], 2);
 	cr_assert_eq(agg(100, 20779)->last_proto, LP_PROTO_IMAP);
 	cr_assert_eq(agg(200, 20779)->c[ST_C_SMTP], 1);
-	has(&r.aggs, "1\t100\t2026-11-22\t10\t1\t0\t0\t0\t0\t2\t0\t0\t0\t0\t0"
+	has(&r.stage[ST_SET_MAILBOX], "1\t100\t2026-11-22\t10\t1\t0\t0\t0\t0\t2\t0\t0\t0\t0\t0"
 	    "\t0\t0\t0\t0\t0\t2026-11-22 10:00:00.000000+00\timap\n");
 }
 
@@ -172,6 +173,46 @@ Test(stats_rollup, last_login_tie)
 	render();
 	cr_assert_eq(agg(100, 20779)->last_proto, LP_PROTO_IMAP);
 	cr_assert_eq(agg(100, 20779)->c[ST_C_SMTP], 1);
+	has(&r.stage[ST_SET_LAST], "1\t100\t2026-11-22 08:00:00.000000+00\t"
+	    "imap\n");
+}
+
+/* Domains and companies sum their mailboxes; the latest login wins. */
+Test(stats_rollup, domains_companies_last_logins)
+{
+	struct st_mbox	m;
+
+	memset(&m, 0, sizeof(m));
+	m.known = 1;
+	m.company = 1;
+	m.domain = 10;
+	m.mailbox = 101;
+	m.tz = st_dir_zone(&dir, "Europe/Amsterdam");
+	st_dir_put(&dir, "u3@a.example", 12, &m);
+	feed("Nov 22 09:00:00 mail dovecot: imap-login: Login: "
+	    "user=<u1@a.example>, method=PLAIN, rip=192.0.2.7");
+	feed("Nov 22 09:30:00 mail dovecot: pop3-login: Login: "
+	    "user=<u3@a.example>, method=PLAIN, rip=192.0.2.7");
+	feed("Nov 22 09:40:00 mail dovecot: imap-login: Disconnected (auth "
+	    "failed, 4 attempts in 9 secs): user=<u3@a.example>, "
+	    "method=PLAIN, rip=192.0.2.7");
+	feed("Nov 23 09:00:00 mail dovecot: imap-login: Login: "
+	    "user=<u1@a.example>, method=PLAIN, rip=192.0.2.7");
+	feed("Nov 22 09:00:00 mail dovecot: imap-login: Login: "
+	    "user=<u2@b.example>, method=PLAIN, rip=192.0.2.7");
+	render();
+	has(&r.stage[ST_SET_DOMAIN], "1\t10\t2026-11-22\t1\t1\t0\t0\t0\t4"
+	    "\t0\t0\t0\t0\t0\t0\t0\t0\t0\t0\t2026-11-22 09:30:00.000000+00"
+	    "\tpop3\n");
+	has(&r.stage[ST_SET_DOMAIN], "1\t10\t2026-11-23\t1\t0\t");
+	has(&r.stage[ST_SET_COMPANY], "1\t2026-11-22\t1\t1\t0\t0\t0\t4\t");
+	has(&r.stage[ST_SET_COMPANY], "2\t2026-11-22\t1\t0\t");
+	cr_assert_eq(r.set[ST_SET_COMPANY].n, 3);
+	cr_assert_eq(r.set[ST_SET_LAST].n, 3);
+	has(&r.stage[ST_SET_LAST], "1\t100\t2026-11-23 09:00:00.000000+00\t"
+	    "imap\n");
+	has(&r.stage[ST_SET_LAST], "1\t101\t2026-11-22 09:30:00.000000+00\t"
+	    "pop3\n");
 }
 
 static void
@@ -240,8 +281,8 @@ Test(stats_rollup, deliveries_in_and_out)
 	cr_assert_eq(agg(200, 20779)->c[ST_C_MSG_OUT], 2);
 	cr_assert_eq(agg(200, 20779)->c[ST_C_BYTES_OUT], 2000);
 	cr_assert_eq(agg(200, 20779)->c[ST_C_MSG_IN], 1);
-	cr_assert_eq(r.nmin, 2);
-	has(&r.minutes, "2\t200\t2026-11-22 11:00:00.000000+00\t20\t2\t2\t2000"
+	cr_assert_eq(r.set[ST_SET_MINUTE].n, 2);
+	has(&r.stage[ST_SET_MINUTE], "2\t200\t2026-11-22 11:00:00.000000+00\t20\t2\t2\t2000"
 	    "\n");
 }
 
@@ -301,7 +342,7 @@ Test(stats_rollup, horizon_and_future)
 	cr_assert_eq(r.ndays, 0);
 	cr_assert_eq(r.out_of_range, 1);
 	cr_assert_eq(agg(200, 20779)->c[ST_C_IMAP], 1);
-	cr_assert_eq(r.nagg, 1);
+	cr_assert_eq(r.set[ST_SET_MAILBOX].n, 1);
 }
 
 static void
