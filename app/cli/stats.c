@@ -69,6 +69,7 @@ stats_usage(void)
 {
 	fprintf(stderr,
 	    "usage: postroom stats ingest [OPTIONS] FILE...\n"
+	    "       postroom stats follow CONFIG\n"
 	    "       postroom stats status\n"
 	    "\n"
 	    "ingest options (the settings of a [source NAME] section):\n"
@@ -377,6 +378,8 @@ cmd_stats(int argc, char **argv)
 		return (stats_ingest(argc - 1, argv + 1));
 	if (argc == 2 && strcmp(argv[1], "status") == 0)
 		return (stats_status());
+	if (argc == 3 && strcmp(argv[1], "follow") == 0)
+		return (stats_follow(argv[2]));
 	stats_usage();
 	return (CLI_USAGE);
 }

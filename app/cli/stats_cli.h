@@ -5,6 +5,7 @@
 #include <signal.h>
 
 int			 stats_status(void);
+int			 stats_follow(const char *config);
 
 /* SIGINT and SIGTERM set the stop flag: stop after a commit. */
 void			 stats_signals(void);
