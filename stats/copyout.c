@@ -8,35 +8,7 @@
 #include "copyout.h"
 #include "logparse.h"
 #include "sbuf.h"
-
-/* Length of the valid UTF-8 character at p (1-4), or 0. */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
-{
-	size_t	len, i;
-
-	if (p[0] < 0x80)
-		return (1);
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		len = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		len = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		len = 4;
-	else
-		return (0);
-	if (n < len)
-		return (0);
-	for (i = 1; i < len; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return (0);
-	}
-	/* Overlong forms, surrogates and code points past U+10FFFF. */
-	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
-	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
-		return (0);
-	return (len);
-}
+#include "utf8.h"
 
 /*
  * s as safe text, at most max bytes of it, appended to b or (b NULL)
@@ -52,7 +24,7 @@ walk(const char *s, size_t n, size_t max, int copy, struct sbuf *b,
 	size_t			 i = 0, out = 0, len, w;
 
 	while (i < n) {
-		len = utf8_len(p + i, n - i);
+		len = pr_utf8_len(p + i, n - i);
 		if (len == 1 && (p[i] < 0x20 || p[i] == 0x7f))
 			len = 0;
 		if (len == 0) {

@@ -143,24 +143,32 @@ tz_offset_utc(const char *tz, int64_t utc)
 	return ((int32_t)off);
 }
 
-int32_t
-lp_tz_offset(struct lp_source *src, int64_t naive)
+/* A zone offset through a cache keyed on the hour of t. */
+static int32_t
+cached(struct lp_source *src, struct lp_tzcache *cache, int64_t t,
+    int32_t (*compute)(const char *, int64_t))
 {
 	struct lp_tzcache	*c;
 	int64_t			 hour;
 
 	if (src->tz_utc)
 		return (0);
-	hour = lp_floor_div(naive, 3600);
+	hour = lp_floor_div(t, 3600);
 	/* Direct-mapped: lines a few hours out of order still hit. */
-	c = &src->cache[hour & (LP_TZ_CACHE - 1)];
+	c = &cache[hour & (LP_TZ_CACHE - 1)];
 	if (c->valid && c->hour == hour)
 		return (c->off);
 	src->tz_misses++;
-	c->off = tz_offset_local(src->tz, naive);
+	c->off = compute(src->tz, t);
 	c->hour = hour;
 	c->valid = 1;
 	return (c->off);
+}
+
+int32_t
+lp_tz_offset(struct lp_source *src, int64_t naive)
+{
+	return (cached(src, src->cache, naive, tz_offset_local));
 }
 
 int
@@ -221,18 +229,5 @@ lp_source_set_ref(struct lp_source *src, int64_t ref)
 int32_t
 lp_utc_offset(struct lp_source *src, int64_t utc)
 {
-	struct lp_tzcache	*c;
-	int64_t			 hour;
-
-	if (src->tz_utc)
-		return (0);
-	hour = lp_floor_div(utc, 3600);
-	c = &src->ucache[hour & (LP_TZ_CACHE - 1)];
-	if (c->valid && c->hour == hour)
-		return (c->off);
-	src->tz_misses++;
-	c->off = tz_offset_utc(src->tz, utc);
-	c->hour = hour;
-	c->valid = 1;
-	return (c->off);
+	return (cached(src, src->ucache, utc, tz_offset_utc));
 }

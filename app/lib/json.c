@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "utf8.h"
 
 #define ARENA_FIRST	4096		/* bytes in the first block */
 #define ARENA_LARGEST	(1024 * 1024)	/* blocks stop doubling here */
@@ -254,42 +255,6 @@ new_node(struct parser *p, enum pr_json_type type)
 	return (n);
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at s (Unicode table 3-7: no
- * overlongs, no surrogates, nothing above U+10FFFF), or 0.
- */
-static size_t
-utf8_len(const unsigned char *s, size_t avail)
-{
-	unsigned char	lo = 0x80, hi = 0xbf;
-	size_t		n, i;
-
-	if (s[0] < 0x80)
-		return (1);
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return (0);
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (avail < n || s[1] < lo || s[1] > hi)
-		return (0);
-	for (i = 2; i < n; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return (0);
-	return (n);
-}
-
 static size_t
 utf8_put(uint32_t cp, char *out)
 {
@@ -430,7 +395,7 @@ string_byte(struct parser *p, char *out, size_t *n)
 	if (c < 0x20)
 		return (fail(p, p->pos, "unescaped control character 0x%02x "
 		    "in a string", c));
-	if ((k = utf8_len(p->text + p->pos, p->len - p->pos)) == 0)
+	if ((k = pr_utf8_len(p->text + p->pos, p->len - p->pos)) == 0)
 		return (fail(p, p->pos, "invalid UTF-8"));
 	memcpy(out + *n, p->text + p->pos, k);
 	*n += k;

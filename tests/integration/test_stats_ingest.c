@@ -10,12 +10,9 @@
  */
 #include <criterion/criterion.h>
 
-#include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +20,7 @@
 #include <unistd.h>
 
 #include "itest.h"
+#include "stats_itest.h"
 
 #define REAL	"../shared/testdata/maillogs-public/" \
 		"lightmeter-controlcenter/complete_logs_sample/mail.log.1"
@@ -30,37 +28,13 @@
 
 static char	dir[256], part1[300], part2[300], out[300];
 
-/* What must come out the same: every table the collector writes. */
-static const char	*tables[] = {
-	"stats_login_events", "stats_delivery_events", "stats_mailbox_daily",
-	"stats_domain_daily", "stats_company_daily", "stats_last_login",
-	"stats_outbound_minute",
-	"(SELECT name, md5(corr_state), lines, events, skip_toolong, "
-	    "skip_frame, skip_program, skip_message, unknown_users, "
-	    "last_line_at, last_error FROM stats_sources)",
+/* Besides sti_tables: where the source stands, what it skipped. */
+static const char *const	more[] = {
 	"(SELECT source_id, fingerprint, path, byte_offset, compressed "
 	    "FROM stats_positions)",
 	"(SELECT source_id, reason, slot, line FROM stats_unparsed)",
 	NULL
 };
-
-static void
-sh(const char *fmt, ...)
-{
-	struct sbuf	cmd, res;
-	va_list		ap;
-	char		buf[4096];
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	sbuf_init(&cmd);
-	sbuf_init(&res);
-	sbuf_puts(&cmd, buf);
-	cr_assert_eq(it_run(cmd.data, &res), 0, "%s: %s", buf, res.data);
-	sbuf_free(&cmd);
-	sbuf_free(&res);
-}
 
 /* The generated log, cut in two: the older part rotated and compressed. */
 static void
@@ -70,55 +44,24 @@ make_logs(void)
 	snprintf(part1, sizeof(part1), "%s/mail.log.1.gz", dir);
 	snprintf(part2, sizeof(part2), "%s/mail.log", dir);
 	snprintf(out, sizeof(out), "%s/collector.out", dir);
-	sh("rm -rf '%s' && mkdir -p '%s'", dir, dir);
-	sh("build/stats-genlog -n 40000 -m 300 -d 20 -c 4 -s 7 > '%s/all'",
+	sti_sh("rm -rf '%s' && mkdir -p '%s'", dir, dir);
+	sti_sh("build/stats-genlog -n 40000 " STI_MAILBOXES " -s 7 > '%s/all'",
 	    dir);
-	sh("cd '%s' && head -n 17000 all | gzip > mail.log.1.gz && "
+	sti_sh("cd '%s' && head -n 17000 all | gzip > mail.log.1.gz && "
 	    "tail -n +17001 all > mail.log && rm all", dir);
-}
-
-static PGconn *
-fresh(const char *name, char **conninfo)
-{
-	struct sbuf	 res;
-	PGconn		*db;
-	PGresult	*r;
-
-	*conninfo = it_fresh_db(name);
-	db = it_connect(*conninfo);
-	sbuf_init(&res);
-	cr_assert_eq(it_run("build/stats-genlog -S -m 300 -d 20 -c 4", &res),
-	    0);
-	r = PQexec(db, res.data);
-	cr_assert(PQresultStatus(r) == PGRES_COMMAND_OK, "%s",
-	    PQerrorMessage(db));
-	PQclear(r);
-	sbuf_free(&res);
-	return (db);
 }
 
 /* Start the collector on the three files; its pid. */
 static pid_t
 collector(const char *conninfo, int batch)
 {
-	char	bl[16];
-	pid_t	pid;
-	int	fd;
+	char		 bl[16];
+	const char	*argv[] = { "postroom", "stats", "ingest", "--source",
+	    "mixed", "--webmail-host", "10.0.0.5", "--batch-lines", bl,
+	    "--quiet", REAL, part1, part2, NULL };
 
 	snprintf(bl, sizeof(bl), "%d", batch);
-	if ((pid = fork()) != 0) {
-		cr_assert_neq(pid, -1);
-		return (pid);
-	}
-	setenv("POSTROOM_DB", conninfo, 1);
-	if ((fd = open(out, O_WRONLY | O_CREAT | O_APPEND, 0600)) != -1) {
-		dup2(fd, 1);
-		dup2(fd, 2);
-	}
-	execl("build/postroom-asan", "postroom", "stats", "ingest", "--source",
-	    "mixed", "--webmail-host", "10.0.0.5", "--batch-lines", bl,
-	    "--quiet", REAL, part1, part2, (char *)NULL);
-	_exit(127);
+	return (sti_spawn(conninfo, out, argv));
 }
 
 static int
@@ -145,32 +88,6 @@ now_ms(void)
 	return (ts.tv_sec * 1e3 + ts.tv_nsec / 1e6);
 }
 
-static char *
-digest(PGconn *db, const char *table)
-{
-	char	sql[1024];
-
-	snprintf(sql, sizeof(sql), "SELECT count(*) || ' ' || md5(coalesce("
-	    "string_agg(t::text, '|' ORDER BY t::text), '')) FROM %s t", table);
-	return (it_value(db, sql, 0, NULL));
-}
-
-static void
-same(PGconn *a, PGconn *b, int round)
-{
-	char	*x, *y;
-	int	 i;
-
-	for (i = 0; tables[i] != NULL; i++) {
-		x = digest(a, tables[i]);
-		y = digest(b, tables[i]);
-		cr_assert_str_eq(x, y, "round %d: %s differs", round,
-		    tables[i]);
-		free(x);
-		free(y);
-	}
-}
-
 /* Another round starts from nothing. */
 static void
 forget(PGconn *db)
@@ -183,7 +100,7 @@ forget(PGconn *db)
 
 Test(stats_ingest, killed_and_restarted_counts_exactly_once, .timeout = 900)
 {
-	char		*clean_ci, *killed_ci;
+	char		*clean_ci, *killed_ci, what[64];
 	PGconn		*clean, *killed;
 	double		 t, clean_ms;
 	unsigned	 seed = (unsigned)time(NULL) ^ (unsigned)getpid();
@@ -193,8 +110,8 @@ Test(stats_ingest, killed_and_restarted_counts_exactly_once, .timeout = 900)
 	if (access(REAL, R_OK) != 0)
 		cr_skip_test(REAL " missing");
 	make_logs();
-	clean = fresh("it_stats_clean", &clean_ci);
-	killed = fresh("it_stats_killed", &killed_ci);
+	clean = sti_fresh("it_stats_clean", &clean_ci);
+	killed = sti_fresh("it_stats_killed", &killed_ci);
 
 	t = now_ms();
 	kills = 0;
@@ -229,7 +146,10 @@ Test(stats_ingest, killed_and_restarted_counts_exactly_once, .timeout = 900)
 		cr_assert_eq(rc, 0, "round %d never finished (seed %u)", round,
 		    seed);
 		cr_assert_gt(kills, 0, "round %d: no kill landed", round);
-		same(clean, killed, round);
+		snprintf(what, sizeof(what), "round %d (seed %u)", round,
+		    seed);
+		sti_same(clean, killed, sti_tables, what);
+		sti_same(clean, killed, more, what);
 		fprintf(stderr, "stats_ingest: round %d: %d kills, same "
 		    "totals\n", round, kills);
 		forget(killed);
@@ -290,7 +210,7 @@ Test(stats_ingest, resume_wait_and_rotation)
 	PGconn		*db = it_db();
 
 	snprintf(dir, sizeof(dir), "%s/stats-resume", it_env("PR_TEST_TMP"));
-	sh("rm -rf '%s' && mkdir -p '%s'", dir, dir);
+	sti_sh("rm -rf '%s' && mkdir -p '%s'", dir, dir);
 	snprintf(path, sizeof(path), "%s/mail.log", dir);
 	login_line(line, sizeof(line), "one@resume.example");
 	append(path, line);
@@ -318,7 +238,7 @@ Test(stats_ingest, resume_wait_and_rotation)
 	    p), 3);
 
 	/* Rotated and compressed: the same file, nothing new. */
-	sh("cd '%s' && gzip -c mail.log > mail.log.1.gz && rm mail.log", dir);
+	sti_sh("cd '%s' && gzip -c mail.log > mail.log.1.gz && rm mail.log", dir);
 	snprintf(args, sizeof(args), "stats ingest --source resume --quiet "
 	    "'%s/mail.log.1.gz'", dir);
 	cr_assert_eq(cli(args, &res), 0, "%s", res.data);
