@@ -20,6 +20,7 @@
 #define ST_SAMPLE_MAX	1000	/* bytes of a sampled line */
 #define ST_ADDR_MAX	254	/* longer addresses are cut */
 #define ST_TEXT_MAX	256	/* counterpart, dsn, queue id, address */
+#define ST_VALUE_MAX	(1LL << 40)	/* a size or count of one line */
 
 enum st_rec_kind {
 	ST_REC_LOGIN = 0,	/* a login or failed login: a login event */

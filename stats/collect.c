@@ -13,6 +13,16 @@
 #include "correlate.h"
 #include "logparse.h"
 
+/*
+ * A count or size as logged, within reason: the roll-ups add up a year of
+ * them in 64 bits, and a line must not be able to overflow that.
+ */
+static int64_t
+sane(int64_t v)
+{
+	return (v < 0 ? 0 : v > ST_VALUE_MAX ? ST_VALUE_MAX : v);
+}
+
 static uint32_t
 str(struct st_collector *c, struct lp_str s)
 {
@@ -70,8 +80,8 @@ on_rcpt(void *arg, const struct lp_msg *m, const struct lp_rcpt *r)
 	rec->peer = cstr(c, m->sender);
 	rec->qid = cstr(c, m->qid);
 	rec->dsn = cstr(c, r->dsn);
-	rec->size = m->size;
-	rec->n = r->deferrals;
+	rec->size = sane(m->size);
+	rec->n = sane(r->deferrals);
 	rec->what = r->outcome;
 	rec->flags = msg_flags(m);
 }
@@ -96,8 +106,8 @@ on_msg(void *arg, const struct lp_msg *m)
 	rec = st_batch_rec(&c->batch, ST_REC_MSG, m->first_us);
 	rec->addr = st_batch_addr(&c->batch, acct, strlen(acct));
 	rec->raw = cstr(c, acct);
-	rec->size = m->size;
-	rec->n = m->nrcpt;
+	rec->size = sane(m->size);
+	rec->n = sane(m->nrcpt);
 	rec->qid = cstr(c, m->qid);
 	rec->flags = msg_flags(m);
 }
@@ -193,8 +203,8 @@ mailbox(struct st_collector *c, const struct lp_event *ev,
 	rec->addr = st_batch_addr(&c->batch, ev->user.p, ev->user.len);
 	rec->raw = str(c, ev->user);
 	rec->what = ev->proto;
-	rec->size = ev->bytes_in;
-	rec->n = ev->bytes_out;
+	rec->size = sane(ev->bytes_in);
+	rec->n = sane(ev->bytes_out);
 }
 
 static void

@@ -87,6 +87,8 @@ read_lines(struct ctx *x, struct src *r, size_t *got)
 	uint64_t	 end;
 
 	*got = 0;
+	/* Year inference of a file followed for days: from now. */
+	st_collector_ref(&r->c, time(NULL));
 	while (*got < x->batch && !*x->o->stop &&
 	    st_file_line(&r->f, &line, &len, &end) == 1) {
 		if (r->pending++ == 0)
@@ -125,7 +127,6 @@ open_at(struct ctx *x, struct src *r, const char *path, int known_only)
 		r->retry = now_s() + RETRY_S;
 		return (0);
 	}
-	st_collector_ref(&r->c, time(NULL));
 	r->open = 1;
 	r->done = r->committed = off;
 	return (1);

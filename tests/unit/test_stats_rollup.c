@@ -329,6 +329,19 @@ Test(stats_rollup, bounces_deferrals_quota)
 	cr_assert_eq(agg(200, 20779)->c[ST_C_SESSION_OUT], 2000);
 }
 
+/* No line can push a roll-up past 64 bits. */
+Test(stats_rollup, absurd_sizes_are_capped)
+{
+	int	i;
+
+	for (i = 0; i < 20; i++)
+		feed("Nov 22 12:32:00 mail dovecot: imap(u2@b.example)<2><y>: "
+		    "Logged out in=999999999999999999 out=999999999999999999");
+	render();
+	cr_assert_eq(agg(200, 20779)->c[ST_C_SESSION_IN], 20 * ST_VALUE_MAX);
+	cr_assert_eq(agg(200, 20779)->c[ST_C_SESSION_OUT], 20 * ST_VALUE_MAX);
+}
+
 /* Before the horizon: counted, not kept; after max_day: left out. */
 Test(stats_rollup, horizon_and_future)
 {
