@@ -116,6 +116,8 @@ test: build
 bench: build
 	@$(MAKE) --no-print-directory install-packages PKGS="$(BENCH_PACKAGES)"
 	@conf/scripts/bench.sh
+	@$(MAKE) --no-print-directory $(B)/stats-genlog
+	@tests/tools/stats_bench.sh
 
 # libFuzzer targets, each run for FUZZ_SECONDS on a corpus kept in build/.
 fuzz: deps

@@ -139,6 +139,13 @@ st_batch_addr(struct st_batch *b, const char *s, size_t n)
 	return (idx);
 }
 
+int
+st_batch_full(const struct st_batch *b, size_t pending, size_t batch_lines)
+{
+	return (pending >= batch_lines || b->arena.len + b->nrecs *
+	    sizeof(*b->recs) >= ST_BATCH_BYTES);
+}
+
 void
 st_batch_sample(struct st_batch *b, enum lp_skip why, uint64_t n,
     const char *line, size_t len)
@@ -151,5 +158,6 @@ st_batch_sample(struct st_batch *b, enum lp_skip why, uint64_t n,
 		len--;
 	s = &b->sample[why][n % ST_SAMPLE_SLOTS];
 	s->used = 1;
-	(void)st_clean(s->line, sizeof(s->line), line, len);
+	s->len = len < sizeof(s->line) ? len : sizeof(s->line);
+	memcpy(s->line, line, s->len);
 }

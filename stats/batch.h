@@ -21,6 +21,8 @@
 #define ST_ADDR_MAX	254	/* longer addresses are cut */
 #define ST_TEXT_MAX	256	/* counterpart, dsn, queue id, address */
 #define ST_VALUE_MAX	(1LL << 40)	/* a size or count of one line */
+#define ST_BATCH_LINES	250000		/* lines of a batch, by default */
+#define ST_BATCH_BYTES	(64 * 1024 * 1024)	/* of records and strings */
 
 enum st_rec_kind {
 	ST_REC_LOGIN = 0,	/* a login or failed login: a login event */
@@ -72,9 +74,11 @@ struct st_addr {
 	struct st_mbox	mbox;
 };
 
+/* Kept as read (made safe when written out: most are overwritten). */
 struct st_sample {
 	int		used;
-	char		line[ST_SAMPLE_MAX + 1];
+	size_t		len;
+	char		line[ST_SAMPLE_MAX];
 };
 
 struct st_batch {
@@ -104,6 +108,10 @@ uint32_t	st_batch_str(struct st_batch *, const char *, size_t, size_t);
 uint32_t	st_batch_addr(struct st_batch *, const char *, size_t);
 
 const char	*st_batch_at(const struct st_batch *, uint32_t off);
+
+/* Is the batch big enough to commit (pending lines, or its memory)? */
+int		st_batch_full(const struct st_batch *, size_t pending,
+		    size_t batch_lines);
 
 /* Keep an unparsed line in slot n mod ST_SAMPLE_SLOTS of its reason. */
 void		st_batch_sample(struct st_batch *, enum lp_skip, uint64_t n,

@@ -10,6 +10,28 @@
 #include "sbuf.h"
 #include "utf8.h"
 
+/* Bytes at p that need nothing done: printable ASCII (no backslash). */
+static size_t
+plain(const unsigned char *p, size_t n, int copy)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] < 0x20 || p[i] >= 0x7f || (copy && p[i] == '\\'))
+			break;
+	}
+	return (i);
+}
+
+static void
+put(struct sbuf *b, char *dst, size_t at, const void *s, size_t n)
+{
+	if (b != NULL)
+		sbuf_append(b, s, n);
+	else
+		memcpy(dst + at, s, n);
+}
+
 /*
  * s as safe text, at most max bytes of it, appended to b or (b NULL)
  * written to dst; with copy set, a backslash is doubled as COPY wants.
@@ -23,15 +45,22 @@ walk(const char *s, size_t n, size_t max, int copy, struct sbuf *b,
 	const void		*emit;
 	size_t			 i = 0, out = 0, len, w;
 
-	while (i < n) {
+	while (i < n && out < max) {
+		if ((w = plain(p + i, n - i, copy)) > 0) {
+			w = w < max - out ? w : max - out;
+			put(b, dst, out, p + i, w);
+			out += w;
+			i += w;
+			continue;
+		}
 		len = pr_utf8_len(p + i, n - i);
 		if (len == 1 && (p[i] < 0x20 || p[i] == 0x7f))
 			len = 0;
 		if (len == 0) {
 			emit = "?";
 			w = 1;
-		} else if (copy && p[i] == '\\') {
-			emit = "\\\\";
+		} else if (len == 1) {
+			emit = "\\\\";	/* a backslash, for COPY */
 			w = 2;
 		} else {
 			emit = p + i;
@@ -39,10 +68,7 @@ walk(const char *s, size_t n, size_t max, int copy, struct sbuf *b,
 		}
 		if (out + w > max)
 			break;
-		if (b != NULL)
-			sbuf_append(b, emit, w);
-		else
-			memcpy(dst + out, emit, w);
+		put(b, dst, out, emit, w);
 		out += w;
 		i += len ? len : 1;
 	}
@@ -52,18 +78,7 @@ walk(const char *s, size_t n, size_t max, int copy, struct sbuf *b,
 void
 st_copy_text(struct sbuf *b, const char *s, size_t n, size_t max)
 {
-	size_t	i;
-
-	/* The common case, plain printable ASCII, in one append. */
-	for (i = 0; i < n && i < max; i++) {
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f ||
-		    s[i] == '\\')
-			break;
-	}
-	if (i == n || i == max)
-		sbuf_append(b, s, i);
-	else
-		(void)walk(s, n, max, 1, b, NULL);
+	(void)walk(s, n, max, 1, b, NULL);
 	sbuf_append(b, "\t", 1);
 }
 

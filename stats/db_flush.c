@@ -243,7 +243,8 @@ copy_events(struct st_store *s, const struct st_batch *b)
 				continue;
 			st_copy_str(&s->buf, lp_skip_name(r));
 			st_copy_int(&s->buf, (int64_t)slot);
-			st_copy_str(&s->buf, x->line);
+			st_copy_text(&s->buf, x->line, x->len,
+			    ST_SAMPLE_MAX);
 			st_copy_end(&s->buf);
 		}
 	}

@@ -26,13 +26,6 @@ struct run {
 	int				 have_last;
 };
 
-int
-st_batch_full(const struct st_batch *b, size_t pending, size_t batch_lines)
-{
-	return (pending >= batch_lines || b->arena.len + b->nrecs *
-	    sizeof(*b->recs) >= ST_BATCH_BYTES);
-}
-
 static void
 note(struct run *r, const char *path, const char *msg)
 {

@@ -13,9 +13,6 @@
 #include "collect.h"
 #include "store.h"
 
-#define ST_BATCH_LINES	100000
-#define ST_BATCH_BYTES	(64 * 1024 * 1024)	/* of records and strings */
-
 struct st_progress {
 	const char	*path;
 	uint64_t	 done;		/* bytes on disk */
@@ -46,9 +43,5 @@ struct st_ingest_result {
 int	st_ingest(struct st_store *, struct st_collector *,
 	    const struct st_source_row *, char **, int,
 	    const struct st_ingest_opts *, struct st_ingest_result *);
-
-/* Is the batch big enough to commit? */
-int	st_batch_full(const struct st_batch *, size_t pending,
-	    size_t batch_lines);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "dryrun.h"
 #include "ingest.h"
 #include "stats_cli.h"
 #include "store.h"
@@ -69,6 +70,7 @@ stats_usage(void)
 {
 	fprintf(stderr,
 	    "usage: postroom stats ingest [OPTIONS] FILE...\n"
+	    "       postroom stats parse [OPTIONS] FILE...   (no database)\n"
 	    "       postroom stats follow CONFIG\n"
 	    "       postroom stats status\n"
 	    "\n"
@@ -255,21 +257,14 @@ note(void *arg, const char *path, const char *msg)
 	    msg);
 }
 
+/* What the lines became, since the counters stood at before. */
 static void
-summary(const struct st_collector *c, const struct st_store *s,
-    const struct st_source_row *row, const struct st_ingest_result *r,
-    double secs)
+print_counts(const struct st_collector *c, const struct st_counts *before)
 {
 	const char	*sep = "";
 	uint64_t	 skipped = 0;
 	int		 i;
 
-	printf("source: %s\n", c->cfg.name);
-	printf("files: %llu read, %llu already read before, %llu failed\n",
-	    (unsigned long long)r->files, (unsigned long long)r->done_before,
-	    (unsigned long long)r->failed);
-	printf("lines: %llu in %.2f s (%.0f lines/s)\n",
-	    (unsigned long long)r->lines, secs, secs > 0 ? r->lines / secs : 0);
 	printf("events:");
 	for (i = 1; i < LP_EV__COUNT; i++) {
 		if (c->kinds[i] == 0)
@@ -280,20 +275,40 @@ summary(const struct st_collector *c, const struct st_store *s,
 	}
 	printf("%s\n", *sep ? "" : " none");
 	for (i = LP_SKIP_TOOLONG; i < LP_SKIP__COUNT; i++)
-		skipped += c->n.skip[i] - row->n.skip[i];
+		skipped += c->n.skip[i] - before->skip[i];
 	printf("unparsed: %llu (", (unsigned long long)skipped);
 	for (i = LP_SKIP_TOOLONG; i < LP_SKIP__COUNT; i++)
 		printf("%s%s %llu", i > LP_SKIP_TOOLONG ? ", " : "",
 		    lp_skip_name(i),
-		    (unsigned long long)(c->n.skip[i] - row->n.skip[i]));
+		    (unsigned long long)(c->n.skip[i] - before->skip[i]));
 	printf(")\n");
+	if (c->backend > 0)
+		printf("webmail backend logins not counted: %llu\n",
+		    (unsigned long long)c->backend);
+}
+
+static void
+print_lines(uint64_t lines, double secs)
+{
+	printf("lines: %llu in %.2f s (%.0f lines/s)\n",
+	    (unsigned long long)lines, secs, secs > 0 ? lines / secs : 0);
+}
+
+static void
+summary(const struct st_collector *c, const struct st_store *s,
+    const struct st_source_row *row, const struct st_ingest_result *r,
+    double secs)
+{
+	printf("source: %s\n", c->cfg.name);
+	printf("files: %llu read, %llu already read before, %llu failed\n",
+	    (unsigned long long)r->files, (unsigned long long)r->done_before,
+	    (unsigned long long)r->failed);
+	print_lines(r->lines, secs);
+	print_counts(c, &row->n);
 	printf("stored: %llu login events, %llu delivery events\n",
 	    (unsigned long long)s->login_rows,
 	    (unsigned long long)s->delivery_rows);
 	printf("unknown users: %llu events\n", (unsigned long long)s->unknown);
-	if (c->backend > 0)
-		printf("webmail backend logins not counted: %llu\n",
-		    (unsigned long long)c->backend);
 	if (s->out_of_range > 0)
 		printf("out of range (in the future): %llu\n",
 		    (unsigned long long)s->out_of_range);
@@ -346,6 +361,26 @@ ingest_run(const struct ingest_args *a, struct st_collector *c)
 	return (rc == -1 || r.failed > 0 ? CLI_FAIL : CLI_OK);
 }
 
+/* `stats parse`: the same, without a database. */
+static int
+parse_run(const struct ingest_args *a, struct st_collector *c)
+{
+	struct st_counts	before;
+	uint64_t		lines;
+	double			t = now_s();
+	char			err[512];
+
+	memset(&before, 0, sizeof(before));
+	if (st_dry_run(c, a->files, a->nfiles, &lines, err, sizeof(err)) ==
+	    -1) {
+		fprintf(stderr, "postroom: %s\n", err);
+		return (CLI_FAIL);
+	}
+	print_lines(lines, now_s() - t);
+	print_counts(c, &before);
+	return (CLI_OK);
+}
+
 static int
 stats_ingest(int argc, char **argv)
 {
@@ -366,7 +401,8 @@ stats_ingest(int argc, char **argv)
 		st_collector_free(&c);
 		return (CLI_USAGE);
 	}
-	rc = ingest_run(&a, &c);
+	rc = strcmp(argv[0], "parse") == 0 ? parse_run(&a, &c) :
+	    ingest_run(&a, &c);
 	st_collector_free(&c);
 	return (rc);
 }
@@ -374,7 +410,8 @@ stats_ingest(int argc, char **argv)
 int
 cmd_stats(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "ingest") == 0)
+	if (argc >= 2 && (strcmp(argv[1], "ingest") == 0 ||
+	    strcmp(argv[1], "parse") == 0))
 		return (stats_ingest(argc - 1, argv + 1));
 	if (argc == 2 && strcmp(argv[1], "status") == 0)
 		return (stats_status());

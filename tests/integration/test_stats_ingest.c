@@ -286,5 +286,14 @@ Test(stats_ingest, usage_and_failures)
 	cr_assert_eq(cli("stats ingest --source fails --quiet "
 	    "/nonexistent/mail.log", &res), 1);
 	cr_assert(strstr(res.data, "1 failed") != NULL, "%s", res.data);
+
+	/* Without a database: what the real Debian log yields. */
+	if (access(REAL, R_OK) == 0) {
+		cr_assert_eq(cli("stats parse " REAL, &res), 0, "%s", res.data);
+		cr_assert(strstr(res.data, "events: login 727,") != NULL, "%s",
+		    res.data);
+		cr_assert(strstr(res.data, "lmtp_saved 95,") != NULL, "%s",
+		    res.data);
+	}
 	sbuf_free(&res);
 }
