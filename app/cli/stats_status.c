@@ -15,11 +15,11 @@
 /* Bytes behind: the file as it is now when it is still there. */
 static long long
 behind(const char *path, const char *inode, long long offset,
-    long long size, int compressed)
+    long long size)
 {
 	struct stat	st;
 
-	if (!compressed && stat(path, &st) == 0 &&
+	if (stat(path, &st) == 0 &&
 	    (unsigned long long)st.st_ino == strtoull(inode, NULL, 10))
 		size = (long long)st.st_size;
 	return (size > offset ? size - offset : 0);
@@ -34,11 +34,13 @@ one(PGresult *res, int i)
 	for (k = 0; k < 14; k++)
 		v[k] = PQgetisnull(res, i, k) ? NULL : PQgetvalue(res, i, k);
 	printf("source %s\n", v[0]);
-	if (v[1] != NULL)
+	if (v[1] != NULL && v[5][0] == 't')
+		printf("  file        %s\n  position    %s bytes of its text "
+		    "(compressed)\n", v[1], v[2]);
+	else if (v[1] != NULL)
 		printf("  file        %s\n  position    %s of %s bytes, %lld "
 		    "behind\n", v[1], v[2], v[3] ? v[3] : "?",
-		    behind(v[1], v[4], atoll(v[2]), v[3] ? atoll(v[3]) : 0,
-		    v[5][0] == 't'));
+		    behind(v[1], v[4], atoll(v[2]), v[3] ? atoll(v[3]) : 0));
 	else
 		printf("  file        none read yet\n");
 	printf("  last line   %s (%s ago)\n", v[6] ? v[6] : "none",
