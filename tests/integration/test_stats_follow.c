@@ -57,7 +57,8 @@ wait_lines(PGconn *db, long long n)
 static pid_t
 follower(const char *conninfo, const char *conf, const char *out)
 {
-	const char	*argv[] = { "postroom", "stats", "follow", conf, NULL };
+	const char	*argv[] = { "postroom", "stats", "follow", conf,
+	    NULL };
 
 	return (sti_spawn(conninfo, out, argv));
 }
@@ -131,7 +132,7 @@ Test(stats_follow, rotations_and_sigterm, .timeout = 600)
 	sti_same(live, ref, sti_tables, "followed and ingested");
 	cr_assert_gt(it_count(live, "SELECT count(*) FROM stats_login_events",
 	    0, NULL), 3000);
-	/* The renamed file, the truncated one (its copy is the same), the new. */
+	/* The renamed file, the truncated one (and its copy), the new one. */
 	cr_assert_eq(it_count(live, "SELECT count(*) FROM stats_positions",
 	    0, NULL), 3);
 	PQfinish(live);

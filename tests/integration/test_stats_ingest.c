@@ -238,7 +238,8 @@ Test(stats_ingest, resume_wait_and_rotation)
 	    p), 3);
 
 	/* Rotated and compressed: the same file, nothing new. */
-	sti_sh("cd '%s' && gzip -c mail.log > mail.log.1.gz && rm mail.log", dir);
+	sti_sh("cd '%s' && gzip -c mail.log > mail.log.1.gz && rm "
+	    "mail.log", dir);
 	snprintf(args, sizeof(args), "stats ingest --source resume --quiet "
 	    "'%s/mail.log.1.gz'", dir);
 	cr_assert_eq(cli(args, &res), 0, "%s", res.data);

@@ -11,7 +11,7 @@
 #include "itest.h"
 
 #define CHECK		"23514"
-#define NO_PARTITION	"23514"		/* no partition of the relation */
+#define NO_PARTITION	"23514"	/* no partition of the relation */
 #define OK		"00000"
 
 static PGconn	*db;

@@ -36,7 +36,7 @@ struct script {
 	int	used;
 	int	next;
 	int	n;
-	long	ready;			/* line number of the next step */
+	long	ready;			/* line of the next step */
 	char	line[STEPS][LINE];
 	long	wait[STEPS];		/* lines between steps */
 };
@@ -92,10 +92,11 @@ static void
 emit(const char *fmt, ...)
 {
 	struct tm	tm;
-	time_t		t = start_t + (time_t)((double)lines * SPAN / target);
+	time_t		t;
 	char		stamp[32];
 	va_list		ap;
 
+	t = start_t + (time_t)((double)lines * SPAN / target);
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
 	printf("%s mail ", stamp);
@@ -180,7 +181,8 @@ session(int pop, const char *rip)
 	    "imap", u, rip, pid, pid);
 	if (pop)
 		step(s, 2 + pick(50), "dovecot: pop3(%s)<%lu><S%lu>: "
-		    "Disconnected: Logged out top=0/0, retr=%ld/%ld, del=0/%ld, "
+		    "Disconnected: Logged out top=0/0, retr=%ld/%ld, "
+		    "del=0/%ld, "
 		    "size=%ld", u, pid, pid, pick(5), pick(90000), pick(9),
 		    pick(900000));
 	else
@@ -215,11 +217,13 @@ roundcube(void)
 	user(u, sizeof(u), pick(nmbox));
 	ip(a, sizeof(a));
 	if (pick(5))
-		emit("roundcube: <%08lx> Successful login for %s (ID: %ld) from "
+		emit("roundcube: <%08lx> Successful login for %s (ID: %ld) "
+		    "from "
 		    "%s in session r%lu", (unsigned long)pick(1 << 30), u,
 		    1 + pick(nmbox), a, ++pidseq);
 	else
-		emit("roundcube: <%08lx> Failed login for %s from %s in session "
+		emit("roundcube: <%08lx> Failed login for %s from %s in "
+		    "session "
 		    "r%lu", (unsigned long)pick(1 << 30), u, a, ++pidseq);
 }
 
@@ -247,16 +251,19 @@ inbound(void)
 	step(s, pick(3), "postfix/smtpd[%lu]: disconnect from mx.ext.example"
 	    "[%s] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5", pid, a);
 	if (full) {
-		step(s, pick(5), "dovecot: lmtp(%s)<%lu><L%lu>: msgid=<%s@ext>: "
+		step(s, pick(5), "dovecot: lmtp(%s)<%lu><L%lu>: "
+		    "msgid=<%s@ext>: "
 		    "save failed to INBOX: Quota exceeded (mailbox for user is "
 		    "full)", u, pid, pid, q);
 		step(s, pick(2), "postfix/lmtp[%lu]: %s: to=<%s>, relay=mail"
 		    "[private/dovecot-lmtp], delay=0.1, delays=0/0/0/0.1, "
-		    "dsn=5.2.2, status=bounced (host mail[private/dovecot-lmtp] "
+		    "dsn=5.2.2, status=bounced (host "
+		    "mail[private/dovecot-lmtp] "
 		    "said: 552 5.2.2 <%s> Quota exceeded (in reply to end of "
 		    "DATA command))", pid, q, u, u);
 	} else {
-		step(s, pick(5), "dovecot: lmtp(%s)<%lu><L%lu>: msgid=<%s@ext>: "
+		step(s, pick(5), "dovecot: lmtp(%s)<%lu><L%lu>: "
+		    "msgid=<%s@ext>: "
 		    "saved mail to INBOX", u, pid, pid, q);
 		step(s, pick(2), "postfix/lmtp[%lu]: %s: to=<%s>, relay=mail"
 		    "[private/dovecot-lmtp], delay=0.1, delays=0/0/0/0.1, "
@@ -314,7 +321,8 @@ outbound(void)
 	    "nrcpt=%ld (queue active)", q, u, size, n);
 	for (i = 0; i < n; i++) {
 		if (fate == 0 && i == 0) {
-			step(s, pick(5), "postfix/smtp[%lu]: %s: to=<%s>, relay="
+			step(s, pick(5), "postfix/smtp[%lu]: %s: to=<%s>, "
+			    "relay="
 			    "mx.far.example[203.0.113.9]:25, delay=5, delays="
 			    "0/0/5/0, dsn=4.4.1, status=deferred (connect to "
 			    "mx.far.example[203.0.113.9]:25: Connection timed "
@@ -325,11 +333,14 @@ outbound(void)
 			    size, n);
 		}
 		if (fate == 1 && i == 0 && strstr(r[i], "far") != NULL)
-			step(s, pick(5), "postfix/smtp[%lu]: %s: to=<%s>, relay="
+			step(s, pick(5), "postfix/smtp[%lu]: %s: to=<%s>, "
+			    "relay="
 			    "mx.far.example[203.0.113.9]:25, delay=1, delays="
 			    "0/0/0.5/0.5, dsn=5.1.1, status=bounced (host "
-			    "mx.far.example[203.0.113.9] said: 550 5.1.1 No such "
-			    "user (in reply to RCPT TO command))", pid, q, r[i]);
+			    "mx.far.example[203.0.113.9] said: 550 5.1.1 No "
+			    "such "
+			    "user (in reply to RCPT TO "
+			    "command))", pid, q, r[i]);
 		else
 			delivered(s, pid, q, r[i], pick(5));
 	}
@@ -392,7 +403,8 @@ noise(void)
 		emit("opendkim[289]: %05lX: no signature data", pick(0xfffff));
 		break;
 	case 4:
-		emit("postfix/smtpd[%lu]: NOQUEUE: reject: RCPT from unknown[%s]: "
+		emit("postfix/smtpd[%lu]: NOQUEUE: reject: RCPT from "
+		    "unknown[%s]: "
 		    "550 5.1.1 <x%ld@d%ld.gen.example>: Recipient address "
 		    "rejected: User unknown in virtual mailbox table; from=<"
 		    "spam@ext.example> to=<x@d.gen.example> proto=ESMTP "
@@ -477,7 +489,8 @@ seed_sql(void)
 	    "(k %% %ld) || '.gen.example';\n", nmbox - 1, ndom);
 	printf("INSERT INTO addresses (address, kind, company_id) SELECT "
 	    "address, 'mailbox', company_id FROM gen_mbox ORDER BY k;\n"
-	    "INSERT INTO mailboxes (company_id, domain_id, local_part, address, "
+	    "INSERT INTO mailboxes (company_id, domain_id, local_part, "
+	    "address, "
 	    "password_hash, quota_bytes, cluster_id, mailstore_id) SELECT "
 	    "g.company_id, g.domain_id, 'u' || k, g.address, '{PLAIN}x', "
 	    "1000000000, s.cluster_id, s.id FROM gen_mbox g CROSS JOIN "
@@ -523,7 +536,8 @@ main(int argc, char **argv)
 			ncomp = atol(optarg);
 			break;
 		case 's':
-			rng ^= strtoull(optarg, NULL, 10) * 0x9e3779b97f4a7c15ULL;
+			rng ^= strtoull(optarg, NULL, 10) *
+			    0x9e3779b97f4a7c15ULL;
 			break;
 		case 't':
 			start_t = atol(optarg);

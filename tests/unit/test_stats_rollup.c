@@ -143,7 +143,8 @@ Test(stats_rollup, logins)
 	cr_assert_eq(agg(100, 20779)->c[ST_C_FAILED], 2);
 	cr_assert_eq(agg(100, 20779)->last_proto, LP_PROTO_IMAP);
 	cr_assert_eq(agg(200, 20779)->c[ST_C_SMTP], 1);
-	has(&r.stage[ST_SET_MAILBOX], "1\t100\t2026-11-22\t10\t1\t0\t0\t0\t0\t2\t0\t0\t0\t0\t0"
+	has(&r.stage[ST_SET_MAILBOX], "1\t100\t2026-11-22\t10\t1\t0\t0\t0\t0"
+	    "\t2\t0\t0\t0\t0\t0"
 	    "\t0\t0\t0\t0\t0\t2026-11-22 10:00:00.000000+00\timap\n");
 }
 
@@ -282,7 +283,8 @@ Test(stats_rollup, deliveries_in_and_out)
 	cr_assert_eq(agg(200, 20779)->c[ST_C_BYTES_OUT], 2000);
 	cr_assert_eq(agg(200, 20779)->c[ST_C_MSG_IN], 1);
 	cr_assert_eq(r.set[ST_SET_MINUTE].n, 2);
-	has(&r.stage[ST_SET_MINUTE], "2\t200\t2026-11-22 11:00:00.000000+00\t20\t2\t2\t2000"
+	has(&r.stage[ST_SET_MINUTE], "2\t200\t2026-11-22 "
+	    "11:00:00.000000+00\t20\t2\t2\t2000"
 	    "\n");
 }
 
