@@ -9,6 +9,7 @@ KORE_FEATURES	:= $(shell cat /usr/share/kore/features 2>/dev/null)
 DEB_PACKAGES	:= kore libpq-dev libssl-dev libcsv-dev libcriterion-dev \
 		   libcrypt-dev libidn2-dev libcurl4-openssl-dev postgresql \
 		   nginx-light openssl dovecot-core python3-jsonschema \
+		   zlib1g-dev \
 		   curl util-linux clang dovecot-pgsql dovecot-imapd \
 		   dovecot-pop3d postfix postfix-pgsql
 BENCH_PACKAGES	:= wrk
@@ -21,9 +22,10 @@ SAN		:= -fsanitize=address,undefined -fno-omit-frame-pointer
 LIB_SRC		:= $(sort $(wildcard app/lib/*.c))
 APP_SRC		:= $(sort $(wildcard app/*.c))
 CLI_SRC		:= $(sort $(wildcard app/cli/*.c))
-# The collector's pure parts (log parsing, correlation) are shared with the
-# unit tests; its main program is not.
-STATS_LIB_SRC	:= $(sort $(filter-out stats/main.c, $(wildcard stats/*.c)))
+# The collector's pure parts (parsing, correlation, batches, roll-ups) are
+# shared with the unit tests; its database side (stats/db_*.c) is not.
+STATS_LIB_SRC	:= $(sort $(filter-out stats/db_%, $(wildcard stats/*.c)))
+STATS_DB_SRC	:= $(sort $(wildcard stats/db_*.c))
 UNIT_SRC	:= $(sort $(wildcard tests/unit/*.c))
 ITEST_SRC	:= $(sort $(wildcard tests/integration/*.c))
 FUZZ_SRC	:= $(sort $(wildcard tests/fuzz/fuzz_*.c))
@@ -35,6 +37,8 @@ HDRS		:= $(wildcard app/*.h app/lib/*.h app/cli/*.h stats/*.h tests/unit/*.h \
 		   tests/integration/*.h)
 
 LIB_LIBS	:= -lcrypt -lcrypto -lidn2 -lcsv
+STATS_LIBS	:= -lz
+CLI_ALL_SRC	:= $(CLI_SRC) $(LIB_SRC) $(STATS_LIB_SRC) $(STATS_DB_SRC)
 MODULE		:= $(B)/postroom.so
 CLI		:= $(B)/postroom
 
@@ -77,39 +81,45 @@ $(MODULE): $(APP_SRC) $(LIB_SRC) $(B)/assets.c $(HDRS) app/symcheck.sh
 	    $(APP_SRC) $(LIB_SRC) $(B)/assets.c -lpq $(LIB_LIBS)
 	app/symcheck.sh $@
 
-$(CLI): $(CLI_SRC) $(LIB_SRC) $(B)/migrations.c $(HDRS)
-	$(CC) $(PR_CFLAGS) -I/usr/include/postgresql -o $@ \
-	    $(CLI_SRC) $(LIB_SRC) $(B)/migrations.c -lpq $(LIB_LIBS)
+$(CLI): $(CLI_ALL_SRC) $(B)/migrations.c $(HDRS)
+	$(CC) $(PR_CFLAGS) -I/usr/include/postgresql -Istats -o $@ \
+	    $(CLI_ALL_SRC) $(B)/migrations.c -lpq $(LIB_LIBS) $(STATS_LIBS)
 
 # Test binaries carry AddressSanitizer and UBSan.
 $(B)/unit: $(UNIT_SRC) $(LIB_SRC) $(STATS_LIB_SRC) $(HDRS)
 	$(CC) $(PR_CFLAGS) $(SAN) -Istats -o $@ $(UNIT_SRC) $(LIB_SRC) \
-	    $(STATS_LIB_SRC) -lcriterion $(LIB_LIBS)
+	    $(STATS_LIB_SRC) -lcriterion $(LIB_LIBS) $(STATS_LIBS)
 
 $(B)/itest: $(ITEST_SRC) $(LIB_SRC) $(HDRS)
 	$(CC) $(PR_CFLAGS) $(SAN) -I/usr/include/postgresql -o $@ \
 	    $(ITEST_SRC) $(LIB_SRC) -lcriterion -lpq -lcurl $(LIB_LIBS)
 
+# A mixed mail log for the collector's tests and benchmark.
+$(B)/stats-genlog: tests/tools/stats_genlog.c
+	$(CC) $(PR_CFLAGS) -o $@ tests/tools/stats_genlog.c
+
 $(B)/postroom-asan.so: $(APP_SRC) $(LIB_SRC) $(B)/assets.c $(HDRS)
 	$(CC) $(PR_CFLAGS) $(SAN) $(KORE_FEATURES) -fPIC -shared -o $@ \
 	    $(APP_SRC) $(LIB_SRC) $(B)/assets.c -lpq $(LIB_LIBS)
 
-$(B)/postroom-asan: $(CLI_SRC) $(LIB_SRC) $(B)/migrations.c $(HDRS)
-	$(CC) $(PR_CFLAGS) $(SAN) -I/usr/include/postgresql -o $@ \
-	    $(CLI_SRC) $(LIB_SRC) $(B)/migrations.c -lpq $(LIB_LIBS)
+$(B)/postroom-asan: $(CLI_ALL_SRC) $(B)/migrations.c $(HDRS)
+	$(CC) $(PR_CFLAGS) $(SAN) -I/usr/include/postgresql -Istats -o $@ \
+	    $(CLI_ALL_SRC) $(B)/migrations.c -lpq $(LIB_LIBS) $(STATS_LIBS)
 
 run: build
 	@conf/scripts/run.sh
 
 test: build
 	@$(MAKE) --no-print-directory $(B)/unit $(B)/itest $(B)/postroom-asan \
-	    $(B)/postroom-asan.so
+	    $(B)/postroom-asan.so $(B)/stats-genlog
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 	@tests/run.sh
 
 bench: build $(B)/bench-mailbox-sql
 	@$(MAKE) --no-print-directory install-packages PKGS="$(BENCH_PACKAGES)"
 	@conf/scripts/bench.sh
+	@$(MAKE) --no-print-directory $(B)/stats-genlog
+	@tests/tools/stats_bench.sh
 
 # The mailbox lookup's statement, for pgbench.
 $(B)/bench-mailbox-sql: tests/bench/mailbox_sql.c app/mailbox.h
@@ -122,7 +132,7 @@ fuzz: deps
 		n=$$(basename $$f .c); \
 		clang -g -O1 -fsanitize=fuzzer,address,undefined -Iapp/lib \
 		    -Istats -o $(B)/$$n $$f $(LIB_SRC) $(STATS_LIB_SRC) \
-		    $(LIB_LIBS) || exit 1; \
+		    $(LIB_LIBS) $(STATS_LIBS) || exit 1; \
 		mkdir -p $(B)/corpus/$$n; \
 		$(B)/$$n -max_total_time=$(FUZZ_SECONDS) $(B)/corpus/$$n \
 		    > $(B)/$$n.log 2>&1 || { tail -n 40 $(B)/$$n.log; exit 1; }; \

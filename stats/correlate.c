@@ -9,51 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "corr_int.h"
 #include "correlate.h"
 #include "logparse.h"
 
-#define NIL		UINT32_MAX
 #define CAP_DEFAULT	16384
 #define CAP_MIN		4
 #define CAP_MAX		(1U << 28)
 #define AGE_DEFAULT	(7LL * 86400 * 1000000)
 #define UNQ_DEFAULT	(3600LL * 1000000)
-
-enum { L_SHORT = 0, L_LONG, L_NLISTS };
-
-struct entry {
-	struct lp_msg	m;
-	uint64_t	ns;		/* hash of host and instance */
-	uint32_t	hnext;		/* hash chain, or free list */
-	uint32_t	prev;		/* LRU list */
-	uint32_t	next;
-	uint32_t	defer;		/* first deferred recipient slot */
-	int		list;		/* L_SHORT, L_LONG, or -1: free */
-};
-
-struct dslot {
-	struct lp_rcpt	r;
-	uint32_t	next;
-};
-
-struct lru {
-	uint32_t	head;		/* most recently used */
-	uint32_t	tail;
-};
-
-struct lp_corr {
-	struct lp_corr_config	 cfg;
-	struct lp_corr_cb	 cb;
-	struct entry		*ents;
-	uint32_t		*buckets;
-	uint32_t		 mask;
-	uint32_t		 efree;
-	struct dslot		*dslots;
-	uint32_t		 dfree;
-	struct lru		 lru[L_NLISTS];
-	int64_t			 now_us;
-	struct lp_corr_stats	 st;
-};
 
 static uint64_t
 fnv(uint64_t h, const char *p, size_t n)
@@ -120,8 +84,8 @@ lru_unlink(struct lp_corr *c, uint32_t i)
 	e->prev = e->next = NIL;
 }
 
-static void
-lru_push(struct lp_corr *c, uint32_t i, int list)
+void
+lpc_lru_push(struct lp_corr *c, uint32_t i, int list)
 {
 	struct entry	*e = &c->ents[i];
 	struct lru	*l = &c->lru[list];
@@ -146,7 +110,7 @@ touch(struct lp_corr *c, uint32_t i, int64_t t, int is_long)
 	if (t > e->m.last_us)
 		e->m.last_us = t;
 	lru_unlink(c, i);
-	lru_push(c, i, list);
+	lpc_lru_push(c, i, list);
 }
 
 static uint32_t
@@ -161,6 +125,17 @@ find(const struct lp_corr *c, uint64_t ns, struct lp_str qid)
 			return (i);
 	}
 	return (NIL);
+}
+
+void
+lpc_hash_insert(struct lp_corr *c, uint32_t i)
+{
+	struct entry	*e = &c->ents[i];
+	uint32_t	 b;
+
+	b = bucket(c, e->ns, e->m.qid, strlen(e->m.qid));
+	e->hnext = c->buckets[b];
+	c->buckets[b] = i;
 }
 
 static void
@@ -257,7 +232,7 @@ create(struct lp_corr *c, const struct lp_event *ev, uint64_t ns,
     struct lp_str qid)
 {
 	struct entry	*e;
-	uint32_t	 i, b;
+	uint32_t	 i;
 
 	if (c->efree == NIL)
 		evict(c);
@@ -271,11 +246,9 @@ create(struct lp_corr *c, const struct lp_event *ev, uint64_t ns,
 	e->m.first_us = e->m.last_us = ev->time_us;
 	e->ns = ns;
 	e->defer = NIL;
-	b = bucket(c, ns, e->m.qid, strlen(e->m.qid));
-	e->hnext = c->buckets[b];
-	c->buckets[b] = i;
+	lpc_hash_insert(c, i);
 	e->prev = e->next = NIL;
-	lru_push(c, i, L_SHORT);
+	lpc_lru_push(c, i, L_SHORT);
 	c->st.messages++;
 	c->st.live++;
 	return (i);

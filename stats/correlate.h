@@ -27,7 +27,8 @@
  * recipient outcomes other than FORWARDED, to count each mail once.
  *
  * Everything lp_corr_feed needs is allocated by lp_corr_new; no call
- * allocates afterwards.  The state lives in memory only.
+ * allocates afterwards.  The state lives in memory; lp_corr_save and
+ * lp_corr_load turn it into bytes and back (stats/corrstate.c).
  */
 
 #ifndef CORRELATE_H
@@ -148,6 +149,18 @@ void		 lp_corr_expire(struct lp_corr *, int64_t now_us);
 void		 lp_corr_flush(struct lp_corr *);
 
 void		 lp_corr_stats(const struct lp_corr *, struct lp_corr_stats *);
+
+struct sbuf;
+
+/* Append the live messages to a buffer. */
+void		 lp_corr_save(const struct lp_corr *, struct sbuf *);
+
+/*
+ * Restore saved messages into a new (empty) table of the same or a larger
+ * capacity.  0, or -1 when the bytes are malformed or do not fit: the
+ * table is then unusable (free it).
+ */
+int		 lp_corr_load(struct lp_corr *, const void *, size_t);
 
 /* The account a message counts for: SASL user if any, else the sender. */
 const char	*lp_msg_account(const struct lp_msg *);

@@ -169,6 +169,7 @@ struct lp_source {
 	size_t			nwebmail;
 	struct lp_webmail	webmail[LP_WEBMAIL_MAX];
 	struct lp_tzcache	cache[LP_TZ_CACHE];
+	struct lp_tzcache	ucache[LP_TZ_CACHE];	/* by UTC hour */
 	uint64_t		tz_misses;	/* offset computations */
 };
 
@@ -195,6 +196,15 @@ int	lp_parse_line(struct lp_source *, const char *line, size_t len,
 /* Convert a local civil time of this source to UTC seconds. */
 int64_t	lp_local_to_utc(struct lp_source *, int year, int mon, int mday,
 	    int hour, int min, int sec);
+
+/* The zone's offset (seconds east of UTC) at a UTC instant. */
+int32_t	lp_utc_offset(struct lp_source *, int64_t utc);
+
+/* a / b rounded down (towards minus infinity). */
+int64_t	lp_floor_div(int64_t a, int64_t b);
+
+/* The proleptic Gregorian date of a day number (days since 1970-01-01). */
+void	lp_civil_from_days(int64_t days, int *year, int *mon, int *mday);
 
 const char	*lp_kind_name(enum lp_kind);
 const char	*lp_proto_name(enum lp_proto);

@@ -59,8 +59,8 @@ naive_secs(int64_t y, int mon, int mday, int hour, int min, int sec)
 	    min * 60 + sec);
 }
 
-static int64_t
-floor_div(int64_t a, int64_t b)
+int64_t
+lp_floor_div(int64_t a, int64_t b)
 {
 	int64_t	q = a / b;
 
@@ -143,24 +143,32 @@ tz_offset_utc(const char *tz, int64_t utc)
 	return ((int32_t)off);
 }
 
-int32_t
-lp_tz_offset(struct lp_source *src, int64_t naive)
+/* A zone offset through a cache keyed on the hour of t. */
+static int32_t
+cached(struct lp_source *src, struct lp_tzcache *cache, int64_t t,
+    int32_t (*compute)(const char *, int64_t))
 {
 	struct lp_tzcache	*c;
 	int64_t			 hour;
 
 	if (src->tz_utc)
 		return (0);
-	hour = floor_div(naive, 3600);
+	hour = lp_floor_div(t, 3600);
 	/* Direct-mapped: lines a few hours out of order still hit. */
-	c = &src->cache[hour & (LP_TZ_CACHE - 1)];
+	c = &cache[hour & (LP_TZ_CACHE - 1)];
 	if (c->valid && c->hour == hour)
 		return (c->off);
 	src->tz_misses++;
-	c->off = tz_offset_local(src->tz, naive);
+	c->off = compute(src->tz, t);
 	c->hour = hour;
 	c->valid = 1;
 	return (c->off);
+}
+
+int32_t
+lp_tz_offset(struct lp_source *src, int64_t naive)
+{
+	return (cached(src, src->cache, naive, tz_offset_local));
 }
 
 int
@@ -187,16 +195,13 @@ lp_local_to_utc(struct lp_source *src, int year, int mon, int mday,
 	return (naive - lp_tz_offset(src, naive));
 }
 
+/* Howard Hinnant's civil_from_days, the inverse of lp_days_from_civil. */
 void
-lp_source_set_ref(struct lp_source *src, int64_t ref)
+lp_civil_from_days(int64_t days, int *year, int *mon, int *mday)
 {
-	int64_t	days, y, m, doe, yoe, doy, mp, era;
+	int64_t	y, m, doe, yoe, doy, mp, era;
 
-	src->ref = ref;
-	src->ref_local = ref + (src->tz_utc ? 0 : tz_offset_utc(src->tz, ref));
-
-	/* civil_from_days, the inverse of lp_days_from_civil. */
-	days = floor_div(src->ref_local, 86400) + 719468;
+	days += 719468;
 	era = (days >= 0 ? days : days - 146096) / 146097;
 	doe = days - era * 146097;
 	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
@@ -204,5 +209,25 @@ lp_source_set_ref(struct lp_source *src, int64_t ref)
 	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 	mp = (5 * doy + 2) / 153;
 	m = mp < 10 ? mp + 3 : mp - 9;
-	src->ref_year = (int)(y + (m <= 2));
+	*year = (int)(y + (m <= 2));
+	*mon = (int)m;
+	*mday = (int)(doy - (153 * mp + 2) / 5 + 1);
+}
+
+void
+lp_source_set_ref(struct lp_source *src, int64_t ref)
+{
+	int	mon, mday;
+
+	src->ref = ref;
+	src->ref_local = ref + (src->tz_utc ? 0 : tz_offset_utc(src->tz, ref));
+	lp_civil_from_days(lp_floor_div(src->ref_local, 86400),
+	    &src->ref_year, &mon, &mday);
+}
+
+/* Offset (seconds east) of the source's zone at a UTC instant, cached. */
+int32_t
+lp_utc_offset(struct lp_source *src, int64_t utc)
+{
+	return (cached(src, src->ucache, utc, tz_offset_utc));
 }

@@ -30,5 +30,6 @@ int	cmd_operator(int, char **);
 int	cmd_key(int, char **);
 int	cmd_demo(int, char **);
 int	cmd_purge(int, char **);
+int	cmd_stats(int, char **);
 
 #endif

@@ -18,6 +18,7 @@ usage(FILE *f)
 	    "                                  create an API key; prints it once\n"
 	    "  demo load [--logins FILE]       load the demo data into an empty database\n"
 	    "  purge                           remove what was deleted over 30 days ago\n"
+	    "  stats ingest|follow|status ...  the log collector (postroom stats help)\n"
 	    "\n"
 	    "The database is the libpq conninfo string in POSTROOM_DB.\n"
 	    "Roles: operator support company_admin company_viewer domain_admin.\n");
@@ -35,6 +36,7 @@ main(int argc, char **argv)
 		{ "key",	cmd_key },
 		{ "demo",	cmd_demo },
 		{ "purge",	cmd_purge },
+		{ "stats",	cmd_stats },
 	};
 	size_t	i;
 

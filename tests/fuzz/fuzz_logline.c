@@ -8,6 +8,8 @@
  * The first byte picks the format hint, the zone and the webmail setting;
  * the rest is parsed once whole, then line by line into a small correlator
  * (fresh per input, so that every crash reproduces from its input alone).
+ * The whole input is also read as a saved correlator state, and the state
+ * the lines left is saved and read back.
  */
 
 #include <stddef.h>
@@ -16,6 +18,7 @@
 
 #include "correlate.h"
 #include "logparse.h"
+#include "sbuf.h"
 
 #define REF	1798761610	/* 2027-01-01T00:00:10Z */
 
@@ -68,6 +71,31 @@ check(const struct lp_event *ev, const char *line, size_t len)
 	}
 }
 
+/* Any bytes as a state; the live state saved and restored. */
+static void
+saved(const struct lp_corr *c, const uint8_t *data, size_t size)
+{
+	struct lp_corr_config	 cfg;
+	struct lp_corr		*d;
+	struct sbuf		 b;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.capacity = 64;
+	cfg.deferred_max = 64;
+	if ((d = lp_corr_new(&cfg, NULL)) == NULL)
+		return;
+	(void)lp_corr_load(d, data, size);
+	lp_corr_free(d);
+	if ((d = lp_corr_new(&cfg, NULL)) == NULL)
+		return;
+	sbuf_init(&b);
+	lp_corr_save(c, &b);
+	if (lp_corr_load(d, b.data, b.len) != 0)
+		__builtin_trap();
+	sbuf_free(&b);
+	lp_corr_free(d);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -112,6 +140,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		p = nl + 1;
 	}
+	saved(c, data, size);
 	lp_corr_flush(c);
 	lp_corr_free(c);
 	return (sink == (size_t)-1);
