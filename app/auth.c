@@ -1,8 +1,9 @@
 /*
  * Authentication.  API keys are looked up once and then served from a
  * small per-worker cache for KEY_TTL_MS, so an authenticated request costs
- * no extra round trip; a revocation takes effect within that time.  The
- * lookup also records the key's last use.
+ * no extra round trip; a revocation takes effect within that time (and
+ * the reload's, KEY_RELOAD_MS at most).  The lookup also records the
+ * key's last use.
  *
  * Browsers present a session cookie instead: the session is read on every
  * request (it may end at any moment), and a request that changes anything
@@ -22,6 +23,13 @@
 
 #define KEY_CACHE_SIZE		1024	/* direct-mapped, a power of two */
 #define KEY_TTL_MS		10000
+/*
+ * While one request reloads an expired key, the others of the worker go
+ * on with what the cache holds, for up to KEY_RELOAD_MS: every request
+ * reloading at once queued on the key's row (measured: lookup p99 from
+ * 8 ms to 240 ms, one stall every 10 s).
+ */
+#define KEY_RELOAD_MS		2000
 
 struct key_entry {
 	char		key_id[PR_KEY_ID_LEN + 1];
@@ -31,6 +39,7 @@ struct key_entry {
 	int64_t		company_id;
 	char		domains[PR_DOMAINS_MAX];
 	u_int64_t	loaded;
+	u_int64_t	reloading;	/* since when, or 0 */
 };
 
 static struct key_entry	key_cache[KEY_CACHE_SIZE];
@@ -106,6 +115,17 @@ pr_auth_forget(const char *key_id)
 		memset(e, 0, sizeof(*e));
 }
 
+/* Whether e may answer: within its time, or while it is being reloaded. */
+static int
+cache_fresh(const struct key_entry *e)
+{
+	u_int64_t	now = kore_time_ms();
+
+	if (now - e->loaded < KEY_TTL_MS)
+		return (1);
+	return (e->reloading != 0 && now - e->reloading < KEY_RELOAD_MS);
+}
+
 /* The key this request presents, parsed; 0 when absent or malformed. */
 static int
 presented_key(struct pr_api *api, struct pr_apikey *key)
@@ -158,13 +178,14 @@ pr_auth_begin(struct pr_api *api)
 		return (0);
 	}
 	e = cache_slot(key.id);
-	if (strcmp(e->key_id, key.id) == 0 &&
-	    kore_time_ms() - e->loaded < KEY_TTL_MS) {
+	if (strcmp(e->key_id, key.id) == 0 && cache_fresh(e)) {
 		if (actor_from(api, e, &key))
 			return (1);
 		auth_refuse(api, "the key is unknown or revoked");
 		return (0);
 	}
+	if (strcmp(e->key_id, key.id) == 0)
+		e->reloading = kore_time_ms();
 
 	/* The secret's hash travels in the step's data, not in the cache. */
 	api->data = kore_strdup(key.hash);
