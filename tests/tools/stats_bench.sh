@@ -53,6 +53,6 @@ printf '%-44s %12s\n' "stats ingest (into PostgreSQL, fsync on)" \
 grep -E '^(stored|unknown)' "$TMP/ingest.out"
 if command -v pflogsumm >/dev/null; then
 	t0=$(now); pflogsumm "$TMP/mail.log" >/dev/null 2>&1 || true; t1=$(now)
-	printf '%-44s %12s\n' "pflogsumm (stores nothing)" \
+	printf '%-44s %12s\n' "pflogsumm on the same file (stores nothing)" \
 	    "$(rate "$n" "$t0" "$t1")"
 fi
