@@ -80,6 +80,14 @@ it_count(PGconn *db, const char *sql, int n, const char *const *p)
 	return (c);
 }
 
+long long
+it_count1(PGconn *db, const char *sql, const char *param)
+{
+	const char	*p[1] = { param };
+
+	return (it_count(db, sql, param != NULL ? 1 : 0, p));
+}
+
 void
 it_ok(PGconn *db, const char *sql, int n, const char *const *p)
 {

@@ -30,6 +30,8 @@ char		*it_value(PGconn *, const char *sql, int n,
 		    const char *const *p);
 long long	 it_count(PGconn *, const char *sql, int n,
 		    const char *const *p);
+/* it_count with one parameter, or none when param is NULL. */
+long long	 it_count1(PGconn *, const char *sql, const char *param);
 void		 it_ok(PGconn *, const char *sql, int n, const char *const *p);
 const char	*it_try(PGconn *, const char *sql, int n,
 		    const char *const *p);

@@ -58,11 +58,9 @@ admin(const char *email, const char *role, const char *company)
 }
 
 static long long
-count(const char *sql, const char *arg)
+count(const char *sql, const char *param)
 {
-	const char	*p[1] = { arg };
-
-	return (it_count(db, sql, arg != NULL ? 1 : 0, p));
+	return (it_count1(db, sql, param));
 }
 
 /* POST /api/v1/admins as k; the new account's id, or NULL. */

@@ -98,9 +98,7 @@ refused(const char *method, const char *k, const char *path,
 static long long
 count(const char *sql, const char *param)
 {
-	const char	*p[1] = { param };
-
-	return (it_count(db, sql, param != NULL ? 1 : 0, p));
+	return (it_count1(db, sql, param));
 }
 
 Test(api_aliases, create_get_and_audit)

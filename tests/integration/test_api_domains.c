@@ -112,9 +112,7 @@ refused(const char *method, const char *k, const char *path,
 static long long
 count(const char *sql, const char *param)
 {
-	const char	*p[1] = { param };
-
-	return (it_count(db, sql, param != NULL ? 1 : 0, p));
+	return (it_count1(db, sql, param));
 }
 
 /* A domain of company made directly, with mailboxes named in locals. */
