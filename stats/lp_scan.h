@@ -22,25 +22,66 @@
 /* First occurrence of lit in [p, end), or NULL. */
 #define LP_FIND(p, end, lit)	lp_find((p), (end), (lit), LP_LEN(lit))
 
+/*
+ * The needle's byte that memchr looks for: the first one that is not a
+ * separator, which would stop memchr at every field of the line.
+ */
+static inline size_t
+lp_anchor(const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] != ' ' && s[i] != ',' && s[i] != '=' && s[i] != '<')
+			return (i);
+	}
+	return (0);
+}
+
+/*
+ * glibc's memmem sets up a shift table per call, which costs more than
+ * the search itself on a log line; memchr on one byte and a memcmp do not.
+ */
 static inline const char *
 lp_find(const char *p, const char *end, const char *s, size_t n)
 {
+	const char	*q, *last;
+	size_t		 a;
+
 	if (p == NULL || p >= end || (size_t)(end - p) < n)
 		return (NULL);
-	return (memmem(p, end - p, s, n));
+	if (n == 0)
+		return (p);
+	a = lp_anchor(s, n);
+	last = end - n + a;		/* the anchor's last possible place */
+	for (q = p + a; q <= last; q++) {
+		if ((q = memchr(q, s[a], last - q + 1)) == NULL)
+			return (NULL);
+		if (memcmp(q - a, s, n) == 0)
+			return (q - a);
+	}
+	return (NULL);
 }
 
 /* Last occurrence of s in [p, end), or NULL. */
 static inline const char *
 lp_find_last(const char *p, const char *end, const char *s, size_t n)
 {
-	const char	*q, *last = NULL;
+	const char	*q;
+	size_t		 a;
 
-	while ((q = lp_find(p, end, s, n)) != NULL) {
-		last = q;
-		p = q + 1;
+	if (p == NULL || p >= end || (size_t)(end - p) < n)
+		return (NULL);
+	if (n == 0)
+		return (end);
+	a = lp_anchor(s, n);
+	end = end - n + a + 1;		/* past the anchor's last place */
+	while ((q = memrchr(p + a, s[a], end - (p + a))) != NULL) {
+		if (memcmp(q - a, s, n) == 0)
+			return (q - a);
+		end = q;
 	}
-	return (last);
+	return (NULL);
 }
 
 static inline const char *
