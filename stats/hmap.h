@@ -12,10 +12,18 @@
 
 #define ST_NONE		UINT32_MAX
 
+/*
+ * A slot is 8 bytes, so that a probe costs one cache line: the mixed
+ * hash's low 32 bits (which also place the slot) and the caller's index.
+ */
+struct st_hslot {
+	uint32_t	tag;
+	uint32_t	idx;		/* ST_NONE: empty slot */
+};
+
 struct st_hmap {
-	uint64_t	*hash;
-	uint32_t	*idx;		/* ST_NONE: empty slot */
-	size_t		 cap;		/* power of 2, or 0 */
+	struct st_hslot	*slot;
+	size_t		 cap;		/* power of 2, at most 2^32, or 0 */
 	size_t		 n;
 };
 
@@ -29,8 +37,7 @@ uint32_t	st_hmap_find(const struct st_hmap *, uint64_t, st_hmap_eq,
 		    const void *);
 void		st_hmap_put(struct st_hmap *, uint64_t, uint32_t);
 
-/* FNV-1a, for keys made of bytes. */
+/* A hash of a key made of bytes, eight at a time. */
 uint64_t	st_hash(const void *, size_t);
-uint64_t	st_hash_more(uint64_t, const void *, size_t);
 
 #endif
