@@ -67,7 +67,7 @@ time_classic(struct lp_source *src, const char *p, const char *end,
     struct lp_event *ev)
 {
 	int64_t	frac, utc;
-	int	mon, mday, h, mi, s, y;
+	int	mon, mday, h, mi, s;
 
 	if (end - p < 15)
 		return (NULL);
@@ -90,8 +90,8 @@ time_classic(struct lp_source *src, const char *p, const char *end,
 	frac = frac_us(&p, end);
 	if (p >= end || *p != ' ')
 		return (NULL);
-	y = lp_infer_year(src, mon, mday, h, mi, s);
-	utc = lp_local_to_utc(src, y, mon, mday, h, mi, s);
+	utc = lp_naive_to_utc(src, lp_yearless_naive(src, mon, mday, h, mi,
+	    s));
 	ev->time_us = utc * 1000000 + frac;
 	return (p + 1);
 }

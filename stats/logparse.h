@@ -171,6 +171,10 @@ struct lp_source {
 	struct lp_tzcache	cache[LP_TZ_CACHE];
 	struct lp_tzcache	ucache[LP_TZ_CACHE];	/* by UTC hour */
 	uint64_t		tz_misses;	/* offset computations */
+	/* The last yearless date: its day numbers in ref_year - 1, +0, +1. */
+	int			day_key;	/* mon * 32 + mday; 0: none */
+	int			day_year;	/* ref_year when cached */
+	int64_t			day_num[3];
 };
 
 /*

@@ -197,9 +197,15 @@ int64_t	lp_days_from_civil(int64_t y, int m, int d);
 /* Local naive seconds to UTC offset (seconds east), via the cache. */
 int32_t	lp_tz_offset(struct lp_source *, int64_t naive);
 
-/* Infer the year of a yearless local timestamp (see logparse.h). */
-int	lp_infer_year(const struct lp_source *, int mon, int mday, int hour,
+/*
+ * Local naive seconds of a yearless local timestamp, its year inferred
+ * (see logparse.h); day numbers are cached per date.
+ */
+int64_t	lp_yearless_naive(struct lp_source *, int mon, int mday, int hour,
 	    int min, int sec);
+
+/* Local naive seconds of this source to UTC seconds. */
+int64_t	lp_naive_to_utc(struct lp_source *, int64_t naive);
 
 /* Per-program message parsers.  msg..end is the text after "prog: ". */
 int	lp_postfix_parse(struct lp_source *, const char *, const char *,

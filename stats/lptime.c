@@ -171,28 +171,46 @@ lp_tz_offset(struct lp_source *src, int64_t naive)
 	return (cached(src, src->cache, naive, tz_offset_local));
 }
 
-int
-lp_infer_year(const struct lp_source *src, int mon, int mday, int hour,
+/*
+ * The year is the reference's, unless that puts the time more than a day
+ * after the reference (then the year before: the log is older), or the
+ * next year is still not after it.  Log lines come in date order, so the
+ * three candidate day numbers are worked out once per date.
+ */
+int64_t
+lp_yearless_naive(struct lp_source *src, int mon, int mday, int hour,
     int min, int sec)
 {
-	int64_t	limit = src->ref_local + 86400;
-	int	y = src->ref_year;
+	int64_t	limit = src->ref_local + 86400, t;
+	int	key = mon * 32 + mday, i;
 
-	if (naive_secs(y, mon, mday, hour, min, sec) > limit)
-		return (y - 1);
-	if (naive_secs(y + 1, mon, mday, hour, min, sec) <= limit)
-		return (y + 1);
-	return (y);
+	if (src->day_key != key || src->day_year != src->ref_year) {
+		for (i = 0; i < 3; i++)
+			src->day_num[i] = lp_days_from_civil(src->ref_year +
+			    i - 1, mon, mday);
+		src->day_key = key;
+		src->day_year = src->ref_year;
+	}
+	t = hour * 3600 + min * 60 + sec;
+	if (src->day_num[1] * 86400 + t > limit)
+		return (src->day_num[0] * 86400 + t);
+	if (src->day_num[2] * 86400 + t <= limit)
+		return (src->day_num[2] * 86400 + t);
+	return (src->day_num[1] * 86400 + t);
+}
+
+int64_t
+lp_naive_to_utc(struct lp_source *src, int64_t naive)
+{
+	return (naive - lp_tz_offset(src, naive));
 }
 
 int64_t
 lp_local_to_utc(struct lp_source *src, int year, int mon, int mday,
     int hour, int min, int sec)
 {
-	int64_t	naive;
-
-	naive = naive_secs(year, mon, mday, hour, min, sec);
-	return (naive - lp_tz_offset(src, naive));
+	return (lp_naive_to_utc(src, naive_secs(year, mon, mday, hour, min,
+	    sec)));
 }
 
 /* Howard Hinnant's civil_from_days, the inverse of lp_days_from_civil. */
