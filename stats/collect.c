@@ -2,9 +2,6 @@
  * One source's lines to batch records; see collect.h.
  */
 
-#include <sys/socket.h>
-
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,15 +36,9 @@ cstr(struct st_collector *c, const char *s)
 static uint32_t
 ip(struct st_collector *c, struct lp_str s)
 {
-	unsigned char	bin[16];
-	char		buf[64];
+	struct lp_webmail	a;
 
-	if (s.len == 0 || s.len >= sizeof(buf))
-		return (0);
-	memcpy(buf, s.p, s.len);
-	buf[s.len] = '\0';
-	if (inet_pton(AF_INET, buf, bin) != 1 &&
-	    inet_pton(AF_INET6, buf, bin) != 1)
+	if (lp_ip_parse(s.p, s.len, &a) == -1)
 		return (0);
 	return (str(c, s));
 }

@@ -186,6 +186,9 @@ int	lp_source_init(struct lp_source *, enum lp_format, const char *tz,
 	    int64_t ref);
 void	lp_source_set_ref(struct lp_source *, int64_t ref);
 
+/* An IPv4 or IPv6 address as text (IPv4-mapped made IPv4); -1 if not. */
+int	lp_ip_parse(const char *, size_t, struct lp_webmail *);
+
 /* IMAP/POP3 logins from this address count as webmail; -1 bad or full. */
 int	lp_source_add_webmail(struct lp_source *, const char *addr);
 

@@ -95,6 +95,52 @@ lp_source_init(struct lp_source *src, enum lp_format fmt, const char *tz,
 	return (0);
 }
 
+/*
+ * A dotted quad as inet_pton(3) takes it (four parts of at most 255, no
+ * leading zero), without copying the text to a C string first.
+ */
+static int
+ipv4(const char *p, const char *end, unsigned char *out)
+{
+	int	i, n, v;
+
+	for (i = 0; i < 4; i++) {
+		if (i > 0 && (p >= end || *p++ != '.'))
+			return (-1);
+		for (v = 0, n = 0; p < end && lp_isdigit(*p); p++, n++) {
+			if (n > 0 && v == 0)
+				return (-1);
+			if ((v = v * 10 + (*p - '0')) > 255)
+				return (-1);
+		}
+		if (n == 0)
+			return (-1);
+		out[i] = (unsigned char)v;
+	}
+	return (p == end ? 0 : -1);
+}
+
+int
+lp_ip_parse(const char *p, size_t len, struct lp_webmail *a)
+{
+	char	buf[64];
+
+	memset(a, 0, sizeof(*a));
+	if (len == 0 || len >= sizeof(buf))
+		return (-1);
+	if (ipv4(p, p + len, a->addr) == 0) {
+		a->family = AF_INET;
+		return (0);
+	}
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	if (inet_pton(AF_INET6, buf, a->addr) != 1)
+		return (-1);
+	a->family = AF_INET6;
+	lp_addr_unmap(a);
+	return (0);
+}
+
 int
 lp_source_add_webmail(struct lp_source *src, const char *addr)
 {
@@ -103,14 +149,8 @@ lp_source_add_webmail(struct lp_source *src, const char *addr)
 	if (src->nwebmail >= LP_WEBMAIL_MAX)
 		return (-1);
 	w = &src->webmail[src->nwebmail];
-	memset(w, 0, sizeof(*w));
-	if (inet_pton(AF_INET, addr, w->addr) == 1)
-		w->family = AF_INET;
-	else if (inet_pton(AF_INET6, addr, w->addr) == 1)
-		w->family = AF_INET6;
-	else
+	if (lp_ip_parse(addr, strlen(addr), w) == -1)
 		return (-1);
-	lp_addr_unmap(w);
 	src->nwebmail++;
 	return (0);
 }
@@ -135,21 +175,10 @@ int
 lp_is_webmail(const struct lp_source *src, struct lp_str ip)
 {
 	struct lp_webmail	 a;
-	char			 buf[64];
 	size_t			 i;
 
-	if (src->nwebmail == 0 || ip.len == 0 || ip.len >= sizeof(buf))
+	if (src->nwebmail == 0 || lp_ip_parse(ip.p, ip.len, &a) == -1)
 		return (0);
-	memcpy(buf, ip.p, ip.len);
-	buf[ip.len] = '\0';
-	memset(&a, 0, sizeof(a));
-	if (inet_pton(AF_INET, buf, a.addr) == 1)
-		a.family = AF_INET;
-	else if (inet_pton(AF_INET6, buf, a.addr) == 1)
-		a.family = AF_INET6;
-	else
-		return (0);
-	lp_addr_unmap(&a);
 	for (i = 0; i < src->nwebmail; i++) {
 		if (src->webmail[i].family == a.family &&
 		    memcmp(src->webmail[i].addr, a.addr, sizeof(a.addr)) == 0)
