@@ -17,6 +17,7 @@ st_batch_init(struct st_batch *b)
 {
 	memset(b, 0, sizeof(*b));
 	sbuf_init(&b->arena);
+	sbuf_init(&b->keys);
 	st_hmap_init(&b->addrmap);
 	st_batch_reset(b);
 }
@@ -25,6 +26,7 @@ void
 st_batch_free(struct st_batch *b)
 {
 	sbuf_free(&b->arena);
+	sbuf_free(&b->keys);
 	free(b->recs);
 	free(b->addrs);
 	st_hmap_free(&b->addrmap);
@@ -40,6 +42,7 @@ st_batch_reset(struct st_batch *b)
 	sbuf_append(&b->arena, "", 1);		/* offset 0: "" */
 	b->nrecs = 0;
 	b->naddrs = 0;
+	sbuf_reset(&b->keys);
 	st_hmap_clear(&b->addrmap);
 	for (r = 0; r < LP_SKIP__COUNT; r++) {
 		for (s = 0; s < ST_SAMPLE_SLOTS; s++)
@@ -88,30 +91,57 @@ st_batch_str(struct st_batch *b, const char *s, size_t n, size_t max)
 }
 
 struct addr_key {
-	const struct st_batch	*b;
-	const char		*s;
-	size_t			 len;
+	const char	*keys;
+	const char	*s;
+	uint32_t	 len;
 };
 
+/* Index and length in front of the key at off. */
+#define KEY_HDR		(2 * sizeof(uint32_t))
+
 static int
-addr_eq(const void *arg, uint32_t i)
+addr_eq(const void *arg, uint32_t off)
 {
 	const struct addr_key	*k = arg;
-	const struct st_addr	*a = &k->b->addrs[i];
+	uint32_t		 len;
 
-	return (a->len == k->len &&
-	    memcmp(k->b->arena.data + a->off, k->s, k->len) == 0);
+	memcpy(&len, k->keys + off + sizeof(uint32_t), sizeof(len));
+	return (len == k->len && memcmp(k->keys + off + KEY_HDR, k->s,
+	    len) == 0);
+}
+
+static uint32_t
+addr_new(struct st_batch *b, uint64_t h, const char *low, uint32_t len)
+{
+	struct st_addr	*a;
+	uint32_t	 idx, off;
+
+	if (b->naddrs == b->capaddrs) {
+		b->capaddrs = b->capaddrs ? b->capaddrs * 2 : 256;
+		b->addrs = st_xrealloc(b->addrs, b->capaddrs,
+		    sizeof(*b->addrs));
+	}
+	idx = (uint32_t)b->naddrs++;
+	off = (uint32_t)b->keys.len;
+	sbuf_append(&b->keys, &idx, sizeof(idx));
+	sbuf_append(&b->keys, &len, sizeof(len));
+	sbuf_append(&b->keys, low, len + 1);
+	a = &b->addrs[idx];
+	memset(a, 0, sizeof(*a));
+	a->off = off + KEY_HDR;
+	a->len = len;
+	st_hmap_put(&b->addrmap, h, off);
+	return (idx);
 }
 
 uint32_t
 st_batch_addr(struct st_batch *b, const char *s, size_t n)
 {
 	struct addr_key	 k;
-	struct st_addr	*a;
 	char		 low[ST_ADDR_MAX + 1];
-	uint64_t	 h;
 	size_t		 i, len;
-	uint32_t	 idx;
+	uint32_t	 off, idx;
+	uint64_t	 h;
 
 	len = st_clean(low, sizeof(low), s, n);
 	for (i = 0; i < len; i++) {
@@ -119,24 +149,19 @@ st_batch_addr(struct st_batch *b, const char *s, size_t n)
 			low[i] += 'a' - 'A';
 	}
 	h = st_hash(low, len);
-	k.b = b;
+	k.keys = b->keys.data;
 	k.s = low;
-	k.len = len;
-	if ((idx = st_hmap_find(&b->addrmap, h, addr_eq, &k)) != ST_NONE)
-		return (idx);
-	if (b->naddrs == b->capaddrs) {
-		b->capaddrs = b->capaddrs ? b->capaddrs * 2 : 256;
-		b->addrs = st_xrealloc(b->addrs, b->capaddrs,
-		    sizeof(*b->addrs));
-	}
-	idx = (uint32_t)b->naddrs++;
-	a = &b->addrs[idx];
-	memset(a, 0, sizeof(*a));
-	a->off = (uint32_t)b->arena.len;
-	a->len = (uint32_t)len;
-	sbuf_append(&b->arena, low, len + 1);
-	st_hmap_put(&b->addrmap, h, idx);
+	k.len = (uint32_t)len;
+	if ((off = st_hmap_find(&b->addrmap, h, addr_eq, &k)) == ST_NONE)
+		return (addr_new(b, h, low, (uint32_t)len));
+	memcpy(&idx, b->keys.data + off, sizeof(idx));
 	return (idx);
+}
+
+const char *
+st_batch_key(const struct st_batch *b, const struct st_addr *a)
+{
+	return (b->keys.data + a->off);
 }
 
 int

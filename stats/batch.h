@@ -67,7 +67,7 @@ struct st_mbox {
 };
 
 struct st_addr {
-	uint32_t	off;		/* arena offset of the lower-cased key */
+	uint32_t	off;		/* keys offset of the lower-cased key */
 	uint32_t	len;
 	int		ours;		/* its domain is one of ours */
 	int		ask;		/* to be looked up */
@@ -89,6 +89,12 @@ struct st_batch {
 	struct st_addr	*addrs;
 	size_t		 naddrs;
 	size_t		 capaddrs;
+	/*
+	 * The interned keys, apart from the arena so that a lookup reads
+	 * few cache lines: each is its index and length (uint32_t each),
+	 * then the key and a NUL.  addrmap maps to their offsets.
+	 */
+	struct sbuf	 keys;
 	struct st_hmap	 addrmap;
 	/* The latest unparsed lines, by reason and ring slot. */
 	struct st_sample sample[LP_SKIP__COUNT][ST_SAMPLE_SLOTS];
@@ -106,6 +112,9 @@ uint32_t	st_batch_str(struct st_batch *, const char *, size_t, size_t);
 
 /* The address lower-cased, interned: its index. */
 uint32_t	st_batch_addr(struct st_batch *, const char *, size_t);
+
+/* An interned address's lower-cased key (NUL-terminated). */
+const char	*st_batch_key(const struct st_batch *, const struct st_addr *);
 
 const char	*st_batch_at(const struct st_batch *, uint32_t off);
 

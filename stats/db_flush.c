@@ -162,7 +162,7 @@ resolve(struct st_store *s, struct st_batch *b)
 		if (!a->ask)
 			continue;
 		st_copy_int(&s->buf, (int64_t)i);
-		st_copy_text(&s->buf, st_batch_at(b, a->off), a->len,
+		st_copy_text(&s->buf, st_batch_key(b, a), a->len,
 		    ST_ADDR_MAX);
 		st_copy_end(&s->buf);
 	}

@@ -166,7 +166,7 @@ st_dir_resolve(const struct st_dir *d, struct st_batch *b)
 
 	for (i = 0; i < b->naddrs; i++) {
 		a = &b->addrs[i];
-		key = st_batch_at(b, a->off);
+		key = st_batch_key(b, a);
 		memset(&a->mbox, 0, sizeof(a->mbox));
 		a->ours = st_dir_ours(d, key, a->len);
 		a->ask = a->ours && !st_dir_get(d, key, a->len, &a->mbox);
@@ -184,7 +184,7 @@ st_dir_remember(struct st_dir *d, const struct st_batch *b)
 	for (i = 0; i < b->naddrs; i++) {
 		a = &b->addrs[i];
 		if (a->ask)
-			st_dir_put(d, st_batch_at(b, a->off), a->len, &a->mbox);
+			st_dir_put(d, st_batch_key(b, a), a->len, &a->mbox);
 	}
 }
 
