@@ -10,13 +10,37 @@
 #include "sbuf.h"
 #include "utf8.h"
 
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/*
+ * Does the word hold a byte below 0x20 or above 0x7e (or, with copy, a
+ * backslash)?  May say yes for a word that has none, never no for one
+ * that has: a borrow only flags bytes above a flagged one.
+ */
+static int
+word_special(uint64_t w, int copy)
+{
+	uint64_t	x = (w - ONES * 0x20) | (w + ONES);
+
+	if (copy)
+		x |= (w ^ (ONES * '\\')) - ONES;
+	return (((x | w) & HIGHS) != 0);
+}
+
 /* Bytes at p that need nothing done: printable ASCII (no backslash). */
 static size_t
 plain(const unsigned char *p, size_t n, int copy)
 {
-	size_t	i;
+	uint64_t	w;
+	size_t		i = 0;
 
-	for (i = 0; i < n; i++) {
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, 8);
+		if (word_special(w, copy))
+			break;
+	}
+	for (; i < n; i++) {
 		if (p[i] < 0x20 || p[i] >= 0x7f || (copy && p[i] == '\\'))
 			break;
 	}

@@ -63,6 +63,42 @@ Test(stats_copyout, clean)
 	cr_assert_str_eq(buf, "\\");
 }
 
+/* Every byte value at every place of a string scanned a word at a time. */
+Test(stats_copyout, every_byte_everywhere)
+{
+	char	in[24], want[64], got[64];
+	size_t	i, n;
+	int	v;
+
+	for (i = 0; i < sizeof(in); i++) {
+		for (v = 0; v < 256; v++) {
+			memset(in, 'a', sizeof(in));
+			in[i] = (char)v;
+			n = 0;
+			memset(want, 'a', i);
+			n = i;
+			if (v < 0x20 || v >= 0x7f)
+				want[n++] = '?';
+			else
+				want[n++] = (char)v;
+			memset(want + n, 'a', sizeof(in) - i - 1);
+			n += sizeof(in) - i - 1;
+			want[n] = '\0';
+			cr_assert_eq(st_clean(got, sizeof(got), in, sizeof(in)),
+			    n);
+			cr_assert_str_eq(got, want, "byte %d at %zu", v, i);
+			if (v == '\\') {
+				memmove(want + i + 1, want + i, n - i + 1);
+				n++;
+			}
+			want[n++] = '\n';
+			want[n] = '\0';
+			cr_assert_str_eq(text(in, sizeof(in), 100), want,
+			    "copy: byte %d at %zu", v, i);
+		}
+	}
+}
+
 Test(stats_copyout, fields)
 {
 	sbuf_reset(&b);
