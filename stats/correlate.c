@@ -333,6 +333,19 @@ rcpt_fill(struct lp_rcpt *r, const struct lp_event *ev)
 	r->time_us = ev->time_us;
 }
 
+/*
+ * A recipient's outcome: every field set, but not every byte of the
+ * strings, as a memset of the whole (700 bytes) on every delivery line
+ * cost more than the rest.
+ */
+static void
+rcpt_new(struct lp_rcpt *r, const struct lp_event *ev)
+{
+	rcpt_fill(r, ev);
+	r->queued_as[0] = '\0';
+	r->deferrals = 0;
+}
+
 static void
 on_deferred(struct lp_corr *c, struct entry *e, const struct lp_event *ev)
 {
@@ -422,23 +435,22 @@ on_delivery(struct lp_corr *c, uint32_t i, const struct lp_event *ev)
 		on_deferred(c, &c->ents[i], ev);
 		return;
 	case LP_ST_SENT:
-		memset(&r, 0, sizeof(r));
+		rcpt_new(&r, ev);
 		r.outcome = forward(c, i, ev);
 		if (r.outcome == LP_OUT_FORWARDED)
 			cpy(r.queued_as, sizeof(r.queued_as), ev->queued_as);
 		break;
 	case LP_ST_BOUNCED:
-		memset(&r, 0, sizeof(r));
+		rcpt_new(&r, ev);
 		r.outcome = LP_OUT_BOUNCED;
 		break;
 	case LP_ST_EXPIRED:
-		memset(&r, 0, sizeof(r));
+		rcpt_new(&r, ev);
 		r.outcome = LP_OUT_EXPIRED;
 		break;
 	default:
 		return;		/* verify probes and the like */
 	}
-	rcpt_fill(&r, ev);
 	r.deferrals = dslot_take(c, &c->ents[i], ev);
 	emit_rcpt(c, &c->ents[i], &r);
 }
