@@ -93,18 +93,18 @@ login_proto(const char *p, const char *e)
 static const char *
 skip_level(const char *p, const char *end)
 {
-	static const char	*levels[] = {
-		"Info: ", "Error: ", "Warning: ", "Debug: ", "Fatal: ",
-		"Panic: ", NULL
-	};
-	size_t			 n;
-	int			 i;
-
-	for (i = 0; levels[i] != NULL; i++) {
-		n = strlen(levels[i]);
-		if ((size_t)(end - p) >= n && memcmp(p, levels[i], n) == 0)
-			return (p + n);
-	}
+	if (LP_HAS(p, end, "Info: "))
+		return (p + LP_LEN("Info: "));
+	if (LP_HAS(p, end, "Error: "))
+		return (p + LP_LEN("Error: "));
+	if (LP_HAS(p, end, "Warning: "))
+		return (p + LP_LEN("Warning: "));
+	if (LP_HAS(p, end, "Debug: "))
+		return (p + LP_LEN("Debug: "));
+	if (LP_HAS(p, end, "Fatal: "))
+		return (p + LP_LEN("Fatal: "));
+	if (LP_HAS(p, end, "Panic: "))
+		return (p + LP_LEN("Panic: "));
 	return (p);
 }
 

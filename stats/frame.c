@@ -312,14 +312,6 @@ lp_parse_line(struct lp_source *src, const char *line, size_t len,
 	return (dispatch(src, p, tagend, tagend + 2, end, ev));
 }
 
-int
-lp_str_eq(struct lp_str s, const char *c)
-{
-	size_t	n = strlen(c);
-
-	return (s.len == n && (n == 0 || memcmp(s.p, c, n) == 0));
-}
-
 const char *
 lp_kind_name(enum lp_kind k)
 {

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define LP_LINE_MAX	65536	/* longer lines are skipped, never parsed */
 #define LP_WEBMAIL_MAX	16	/* webmail host addresses per source */
@@ -218,7 +219,13 @@ const char	*lp_proto_name(enum lp_proto);
 const char	*lp_status_name(enum lp_status);
 const char	*lp_skip_name(enum lp_skip);
 
-/* 1 when s equals the NUL-terminated c. */
-int	lp_str_eq(struct lp_str s, const char *c);
+/* 1 when s equals the NUL-terminated c (inline: c is mostly a literal). */
+static inline int
+lp_str_eq(struct lp_str s, const char *c)
+{
+	size_t	n = strlen(c);
+
+	return (s.len == n && (n == 0 || memcmp(s.p, c, n) == 0));
+}
 
 #endif
