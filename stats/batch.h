@@ -21,7 +21,7 @@
 #define ST_ADDR_MAX	254	/* longer addresses are cut */
 #define ST_TEXT_MAX	256	/* counterpart, dsn, queue id, address */
 #define ST_VALUE_MAX	(1LL << 40)	/* a size or count of one line */
-#define ST_BATCH_LINES	250000		/* lines of a batch, by default */
+#define ST_BATCH_LINES	1000000		/* lines of a batch, by default */
 #define ST_BATCH_BYTES	(64 * 1024 * 1024)	/* of records and strings */
 
 enum st_rec_kind {

@@ -9,6 +9,12 @@
 #include "dryrun.h"
 #include "reader.h"
 
+/*
+ * Nothing waits for a commit here: a batch only bounds memory, and a
+ * small one keeps its interned addresses in cache.
+ */
+#define DRY_BATCH_LINES	65536
+
 static int
 one(struct st_collector *c, const char *path, uint64_t *lines, char *err,
     size_t errlen)
@@ -25,7 +31,7 @@ one(struct st_collector *c, const char *path, uint64_t *lines, char *err,
 	while ((rc = st_file_line(&f, &line, &len, &end)) == 1) {
 		st_collect_line(c, line, len);
 		(*lines)++;
-		if (st_batch_full(&c->batch, ++pending, ST_BATCH_LINES)) {
+		if (st_batch_full(&c->batch, ++pending, DRY_BATCH_LINES)) {
 			st_batch_reset(&c->batch);
 			pending = 0;
 		}
