@@ -83,7 +83,7 @@ api_drive(struct http_request *req, struct pr_api *api)
 	for (;;) {
 		switch (api->phase) {
 		case PH_SETUP:
-			if (!pr_dbslot_take(api))
+			if (!pr_dbslot_take(&api->slot, req))
 				return (KORE_RESULT_RETRY);
 			if (!kore_pgsql_setup(&api->sql, PR_DB,
 			    KORE_PGSQL_ASYNC)) {
@@ -120,7 +120,7 @@ api_drive(struct http_request *req, struct pr_api *api)
 		case PH_PARKED:
 			if (api->parked) {
 				/* Parked work holds no connection. */
-				pr_dbslot_release(api);
+				pr_dbslot_release(&api->slot);
 				http_request_sleep(req);
 				return (KORE_RESULT_RETRY);
 			}
@@ -317,7 +317,7 @@ api_onfree(struct http_request *req)
 	if (api == NULL)
 		return;
 	kore_pgsql_cleanup(&api->sql);
-	pr_dbslot_release(api);
+	pr_dbslot_release(&api->slot);
 	api_clear_query(api);
 	if (api->data_free != NULL)
 		api->data_free(api->data);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "apikey.h"
+#include "dbslot.h"
 #include "json.h"
 #include "postroom.h"
 
@@ -45,15 +46,9 @@ struct pr_actor {
 struct pr_api;
 typedef void	(*pr_api_fn)(struct pr_api *);
 
-/* A request's place in the line for a database connection (dbslot.c). */
-#define PR_SLOT_NONE		0
-#define PR_SLOT_WAITING		1
-#define PR_SLOT_HELD		2
-
 struct pr_api {
 	struct http_request	*req;
-	int			 slot;
-	TAILQ_ENTRY(pr_api)	 slot_list;
+	struct pr_dbslot	 slot;		/* its place in the line */
 	struct kore_pgsql	 sql;
 	struct pr_actor		 actor;
 	int			 phase;
@@ -90,14 +85,6 @@ struct pr_api {
 int	pr_api_run(struct http_request *, int methods, pr_api_fn start);
 /* The same without authentication: for logging in. */
 int	pr_api_run_public(struct http_request *, int methods, pr_api_fn start);
-
-/*
- * A slot for a database connection, in the order asked: 1 when held, 0
- * when the request sleeps until it is its turn (dbslot.c).
- */
-int	pr_dbslot_take(struct pr_api *);
-/* Give the slot back, or the place in the line; idempotent. */
-void	pr_dbslot_release(struct pr_api *);
 
 /*
  * Ask for a query; params are text or NULL, copied.  The statement is

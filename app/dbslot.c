@@ -10,55 +10,54 @@
  * first query to its answer, and a freed slot goes straight to the
  * longest waiter: no connection is asked of Kore that it lacks.
  */
-#include <sys/queue.h>
-
 #include <kore/kore.h>
 #include <kore/http.h>
 #include <kore/pgsql.h>
 
-#include "api.h"
+#include "dbslot.h"
 
-static TAILQ_HEAD(, pr_api)	dbslot_waiting =
+static TAILQ_HEAD(, pr_dbslot)	dbslot_waiting =
     TAILQ_HEAD_INITIALIZER(dbslot_waiting);
 static u_int16_t		dbslot_used;
 
 int
-pr_dbslot_take(struct pr_api *api)
+pr_dbslot_take(struct pr_dbslot *s, struct http_request *req)
 {
-	if (api->slot == PR_SLOT_HELD)
+	if (s->state == PR_SLOT_HELD)
 		return (1);
-	if (api->slot == PR_SLOT_NONE && dbslot_used < pgsql_conn_max &&
+	s->req = req;
+	if (s->state == PR_SLOT_NONE && dbslot_used < pgsql_conn_max &&
 	    TAILQ_EMPTY(&dbslot_waiting)) {
 		dbslot_used++;
-		api->slot = PR_SLOT_HELD;
+		s->state = PR_SLOT_HELD;
 		return (1);
 	}
-	if (api->slot == PR_SLOT_NONE) {
-		TAILQ_INSERT_TAIL(&dbslot_waiting, api, slot_list);
-		api->slot = PR_SLOT_WAITING;
+	if (s->state == PR_SLOT_NONE) {
+		TAILQ_INSERT_TAIL(&dbslot_waiting, s, list);
+		s->state = PR_SLOT_WAITING;
 	}
-	http_request_sleep(api->req);
+	http_request_sleep(req);
 	return (0);
 }
 
 void
-pr_dbslot_release(struct pr_api *api)
+pr_dbslot_release(struct pr_dbslot *s)
 {
-	struct pr_api	*next;
+	struct pr_dbslot	*next;
 
-	if (api->slot == PR_SLOT_WAITING)
-		TAILQ_REMOVE(&dbslot_waiting, api, slot_list);
-	if (api->slot != PR_SLOT_HELD) {
-		api->slot = PR_SLOT_NONE;
+	if (s->state == PR_SLOT_WAITING)
+		TAILQ_REMOVE(&dbslot_waiting, s, list);
+	if (s->state != PR_SLOT_HELD) {
+		s->state = PR_SLOT_NONE;
 		return;
 	}
-	api->slot = PR_SLOT_NONE;
+	s->state = PR_SLOT_NONE;
 	if ((next = TAILQ_FIRST(&dbslot_waiting)) == NULL) {
 		dbslot_used--;
 		return;
 	}
 	/* The slot passes on as it is: nobody can take it in between. */
-	TAILQ_REMOVE(&dbslot_waiting, next, slot_list);
-	next->slot = PR_SLOT_HELD;
+	TAILQ_REMOVE(&dbslot_waiting, next, list);
+	next->state = PR_SLOT_HELD;
 	http_request_wakeup(next->req);
 }

@@ -1,11 +1,14 @@
 /*
  * GET /healthz: the process answers.
  * GET /readyz: the database answers too; 503 with the reason when not.
+ * It waits for a connection in line with the API's requests (dbslot.c),
+ * or Kore's own queue would let newcomers overtake it.
  */
 #include <kore/kore.h>
 #include <kore/http.h>
 #include <kore/pgsql.h>
 
+#include "dbslot.h"
 #include "postroom.h"
 
 int	pr_healthz(struct http_request *);
@@ -34,6 +37,23 @@ static struct http_state	readyz_states[] = {
 };
 
 #define READYZ_NSTATES	(sizeof(readyz_states) / sizeof(readyz_states[0]))
+
+struct readyz {
+	struct kore_pgsql	sql;
+	struct pr_dbslot	slot;
+};
+
+/* Kore may call this twice when a request goes away: idempotent. */
+static void
+readyz_free(struct http_request *req)
+{
+	struct readyz	*r = http_state_get(req);
+
+	if (r == NULL)
+		return;
+	kore_pgsql_cleanup(&r->sql);
+	pr_dbslot_release(&r->slot);
+}
 
 static int
 method_ok(struct http_request *req)
@@ -72,19 +92,21 @@ pr_readyz(struct http_request *req)
 static int
 readyz_setup(struct http_request *req)
 {
-	struct kore_pgsql	*sql;
+	struct readyz	*r;
 
 	if (!http_state_exists(req)) {
-		sql = http_state_create(req, sizeof(*sql), NULL);
-		kore_pgsql_init(sql);
-		kore_pgsql_bind_request(sql, req);
+		r = http_state_create(req, sizeof(*r), readyz_free);
+		kore_pgsql_init(&r->sql);
+		kore_pgsql_bind_request(&r->sql, req);
 	} else {
-		sql = http_state_get(req);
+		r = http_state_get(req);
 	}
 
-	if (!kore_pgsql_setup(sql, PR_DB, KORE_PGSQL_ASYNC)) {
+	if (!pr_dbslot_take(&r->slot, req))
+		return (HTTP_STATE_RETRY);
+	if (!kore_pgsql_setup(&r->sql, PR_DB, KORE_PGSQL_ASYNC)) {
 		/* All connections busy: the pgsql layer wakes us up. */
-		if (sql->state == KORE_PGSQL_STATE_INIT)
+		if (r->sql.state == KORE_PGSQL_STATE_INIT)
 			return (HTTP_STATE_RETRY);
 		req->fsm_state = READYZ_ERROR;
 	} else {
@@ -96,9 +118,9 @@ readyz_setup(struct http_request *req)
 static int
 readyz_query(struct http_request *req)
 {
-	struct kore_pgsql	*sql = http_state_get(req);
+	struct readyz	*r = http_state_get(req);
 
-	if (!kore_pgsql_query(sql, "SELECT 1")) {
+	if (!kore_pgsql_query(&r->sql, "SELECT 1")) {
 		req->fsm_state = READYZ_ERROR;
 		return (HTTP_STATE_CONTINUE);
 	}
@@ -109,9 +131,9 @@ readyz_query(struct http_request *req)
 static int
 readyz_wait(struct http_request *req)
 {
-	struct kore_pgsql	*sql = http_state_get(req);
+	struct readyz	*r = http_state_get(req);
 
-	switch (sql->state) {
+	switch (r->sql.state) {
 	case KORE_PGSQL_STATE_WAIT:
 		return (HTTP_STATE_RETRY);
 	case KORE_PGSQL_STATE_COMPLETE:
@@ -121,7 +143,7 @@ readyz_wait(struct http_request *req)
 		req->fsm_state = READYZ_ERROR;
 		break;
 	default:
-		kore_pgsql_continue(sql);
+		kore_pgsql_continue(&r->sql);
 		break;
 	}
 	return (HTTP_STATE_CONTINUE);
@@ -130,10 +152,9 @@ readyz_wait(struct http_request *req)
 static int
 readyz_done(struct http_request *req)
 {
-	struct kore_pgsql	*sql = http_state_get(req);
-	struct sbuf		 b;
+	struct sbuf	b;
 
-	kore_pgsql_cleanup(sql);
+	readyz_free(req);
 	http_state_cleanup(req);
 
 	sbuf_init(&b);
@@ -147,11 +168,11 @@ readyz_done(struct http_request *req)
 static int
 readyz_error(struct http_request *req)
 {
-	struct kore_pgsql	*sql = http_state_get(req);
-	struct sbuf		 b;
+	struct readyz	*r = http_state_get(req);
+	struct sbuf	 b;
 
-	kore_pgsql_logerror(sql);
-	kore_pgsql_cleanup(sql);
+	kore_pgsql_logerror(&r->sql);
+	readyz_free(req);
 	http_state_cleanup(req);
 
 	sbuf_init(&b);
