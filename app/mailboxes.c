@@ -1,9 +1,9 @@
 /*
  * /api/v1/mailboxes: read one mailbox, list and search them.
  *
- * PostgreSQL writes the JSON (mailbox.h); the handlers pass it on.
- * Every query carries the actor's
- * scope: its company (0 for provider staff) and, for domain admins, the
+ * A list's mailboxes come as columns and are written here
+ * (mailbox_render.c); a single mailbox's JSON PostgreSQL writes
+ * (mailbox.h).  Every query carries the actor's scope: its company (0 for provider staff) and, for domain admins, the
  * domains it may see.  Another company's mailbox is simply not found.
  */
 #include <kore/kore.h>
@@ -139,11 +139,10 @@ pr_mailbox_restore_route(struct http_request *req)
 	"WHERE " MAILBOX_LIST_WHERE(SCOPE, FILTERS) "AND $5 <> '' AND "		\
 	"lower(m.display_name) COLLATE \"C\" >= $5 AND "		\
 	"lower(m.display_name) COLLATE \"C\" < $5 || chr(1114111) "	\
-	"OFFSET 0) n ORDER BY address LIMIT $8::int + 1)), "		\
-	"page AS (SELECT m.address, " MAILBOX_JSON("$1") " AS j "	\
-	MAILBOX_FROM "WHERE m.address IN (SELECT address FROM hits) "	\
-	"ORDER BY m.address LIMIT $8::int + 1) "			\
-	PR_PAGE_JSON("address", "address", "$8::int")
+	"OFFSET 0) n ORDER BY address LIMIT $8::int + 1)) "		\
+	"SELECT " MAILBOX_COLUMNS("$1") MAILBOX_FROM			\
+	"WHERE m.address IN (SELECT address FROM hits) "		\
+	"ORDER BY m.address LIMIT $8::int + 1"
 
 /* No join: a generic plan would start from the company's domains. */
 #define MAILBOX_LIST_FROM	"FROM mailboxes m "
@@ -212,6 +211,38 @@ mailboxes_filtered(const struct pr_api *api, const struct mailbox_filters *f)
 	return (0);
 }
 
+/*
+ * A step: the page, from at most limit + 1 rows of MAILBOX_COLUMNS, laid
+ * out as the other lists' (PR_PAGE_JSON, by PostgreSQL).
+ */
+static void
+mailboxes_page(struct pr_api *api)
+{
+	struct sbuf	b;
+	int		i, n, limit = *(int *)api->data;
+
+	n = pr_api_rows(api);
+	sbuf_init(&b);
+	sbuf_puts(&b, "{\"items\" : [");
+	for (i = 0; i < n && i < limit; i++) {
+		if (i > 0)
+			sbuf_append(&b, ", ", 2);
+		pr_mailbox_render(api, i, &b);
+	}
+	sbuf_puts(&b, "], \"next_cursor\" : ");
+	if (n > limit) {
+		/* The last address shown: the next page starts after it. */
+		sbuf_append(&b, "\"", 1);
+		pr_cursor_encode(&b, pr_api_value(api, limit - 1, 0));
+		sbuf_append(&b, "\"", 1);
+	} else {
+		sbuf_puts(&b, "null");
+	}
+	sbuf_append(&b, "}", 1);
+	pr_api_json(api, HTTP_STATUS_OK, b.data, b.len);
+	sbuf_free(&b);
+}
+
 static void
 mailboxes_list(struct pr_api *api)
 {
@@ -226,6 +257,8 @@ mailboxes_list(struct pr_api *api)
 		return;
 	own = api->actor.company_id != 0;
 	filtered = mailboxes_filtered(api, &f);
+	api->data = kore_malloc(sizeof(int));
+	*(int *)api->data = atoi(page.limit);
 
 	/*
 	 * A page by prefix and cursor alone keeps one plan, prepared; a
@@ -233,7 +266,7 @@ mailboxes_list(struct pr_api *api)
 	 * whether an index on them beats the walk in address order.
 	 */
 	(filtered ? pr_api_query_custom : pr_api_query)(api,
-	    pr_api_json_row, mailboxes_sql[own][filtered], 14, staff(api),
+	    mailboxes_page, mailboxes_sql[own][filtered], 14, staff(api),
 	    api->actor.company, pr_actor_domains(&api->actor), page.after, q,
 	    f.domain, f.status, page.limit, f.mailstore, f.service[0],
 	    f.service[1], f.service[2], f.service[3], f.service[4]);

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "query.h"
+#include "sbuf.h"
 
 static int
 hexval(int c)
@@ -86,6 +87,20 @@ pr_cursor_decode(const char *hex, char *out, size_t outlen)
 	}
 	out[len / 2] = '\0';
 	return (0);
+}
+
+void
+pr_cursor_encode(struct sbuf *b, const char *key)
+{
+	static const char	hex[] = "0123456789abcdef";
+	const unsigned char	*p = (const unsigned char *)key;
+	char			 two[2];
+
+	for (; *p != '\0'; p++) {
+		two[0] = hex[*p >> 4];
+		two[1] = hex[*p & 0xf];
+		sbuf_append(b, two, 2);
+	}
 }
 
 int

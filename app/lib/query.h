@@ -24,6 +24,8 @@ int	pr_percent_decode(const char *p, const char *end, int plus_is_space,
 int	pr_query_get(const char *qs, const char *name, char *out,
 	    size_t outlen);
 
+struct sbuf;
+
 /*
  * The value of cookie name in a Cookie header ("a=1; b=2") into out.
  * Returns 1 found, 0 absent, -1 when too long.
@@ -33,6 +35,8 @@ int	pr_cookie_get(const char *header, const char *name, char *out,
 
 /* Hex cursors: 0 on success, -1 when malformed or too long. */
 int	pr_cursor_decode(const char *hex, char *out, size_t outlen);
+/* The cursor of a key, appended: its bytes in lower-case hex. */
+void	pr_cursor_encode(struct sbuf *, const char *key);
 
 /* Escape %, _ and \ and append %: a prefix pattern for LIKE. */
 int	pr_like_prefix(const char *prefix, char *out, size_t outlen);

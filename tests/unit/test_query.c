@@ -1,6 +1,7 @@
 #include <criterion/criterion.h>
 
 #include "query.h"
+#include "sbuf.h"
 
 Test(query, get_values)
 {
@@ -43,6 +44,22 @@ Test(query, cursors)
 	cr_assert_eq(pr_cursor_decode("", v, sizeof(v)), 0);
 	cr_assert_eq(pr_cursor_decode(
 	    "6161616161616161616161616161616161", v, sizeof(v)), -1);
+}
+
+/* What a page's next_cursor says, the next request reads back. */
+Test(query, cursor_round_trip)
+{
+	struct sbuf	b;
+	char		v[64];
+
+	sbuf_init(&b);
+	pr_cursor_encode(&b, "a@bc");
+	cr_assert_str_eq(b.data, "61406263");
+	sbuf_reset(&b);
+	pr_cursor_encode(&b, "j\xc3\xb6rg@\xe4\xbe\x8b.example");
+	cr_assert_eq(pr_cursor_decode(b.data, v, sizeof(v)), 0);
+	cr_assert_str_eq(v, "j\xc3\xb6rg@\xe4\xbe\x8b.example");
+	sbuf_free(&b);
 }
 
 Test(query, like_prefix)
