@@ -20,6 +20,13 @@
 #include "logparse.h"
 #include "lp_scan.h"
 
+#define D10(x)	x, x, x, x, x, x, x, x, x, x
+#define L26(x)	D10(x), D10(x), x, x, x, x, x, x
+
+const unsigned char	lp_alnum[256] = {
+	['0'] = D10(1), ['A'] = L26(1), ['a'] = L26(1)
+};
+
 static const char	dovecot_name[] = "dovecot";
 static const char	roundcube_name[] = "roundcube";
 

@@ -98,11 +98,13 @@ lp_isdigit(int c)
 	return (c >= '0' && c <= '9');
 }
 
+/* ASCII letters and digits, by table: a queue id is read a byte a time. */
+extern const unsigned char	lp_alnum[256];
+
 static inline int
 lp_isalnum(int c)
 {
-	return (lp_isdigit(c) || (c >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z'));
+	return (lp_alnum[(unsigned char)c]);
 }
 
 static inline struct lp_str
