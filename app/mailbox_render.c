@@ -20,26 +20,32 @@ enum kind {
 	K_SERVICES	/* the five services' states, from col on */
 };
 
+/* Each name with what goes before it; the first one's comma is skipped. */
 static const struct {
 	const char	*name;
 	int		 col;
 	enum kind	 kind;
 } fields[] = {
-	{ "address",		0,	K_STR },
-	{ "domain",		1,	K_STR },
-	{ "display_name",	2,	K_STR },
-	{ "status",		3,	K_STR },
-	{ "quota_bytes",	4,	K_RAW },
-	{ "used_bytes",		5,	K_RAW },
-	{ "used_messages",	6,	K_RAW },
-	{ "cluster",		7,	K_STR },
-	{ "mailstore",		8,	K_STR },
-	{ "services",		9,	K_SERVICES },
-	{ "send_limit_24h",	14,	K_RAW },
-	{ "forward_to",		15,	K_RAW },
-	{ "forward_keep_copy",	16,	K_BOOL },
-	{ "created_at",		17,	K_RAW },
-	{ "updated_at",		18,	K_RAW },
+	{ ",\"address\":",		0,	K_STR },
+	{ ",\"domain\":",		1,	K_STR },
+	{ ",\"display_name\":",	2,	K_STR },
+	{ ",\"status\":",		3,	K_STR },
+	{ ",\"quota_bytes\":",		4,	K_RAW },
+	{ ",\"used_bytes\":",		5,	K_RAW },
+	{ ",\"used_messages\":",	6,	K_RAW },
+	{ ",\"cluster\":",		7,	K_STR },
+	{ ",\"mailstore\":",		8,	K_STR },
+	{ ",\"services\":",		9,	K_SERVICES },
+	{ ",\"send_limit_24h\":",	14,	K_RAW },
+	{ ",\"forward_to\":",		15,	K_RAW },
+	{ ",\"forward_keep_copy\":",	16,	K_BOOL },
+	{ ",\"created_at\":",		17,	K_RAW },
+	{ ",\"updated_at\":",		18,	K_RAW },
+};
+
+static const char *const service_keys[PR_MB_NSERVICES] = {
+	"{\"imap\":", ",\"pop3\":", ",\"webmail\":", ",\"send\":",
+	",\"receive\":"
 };
 
 static void
@@ -65,10 +71,8 @@ services(struct pr_api *api, int row, int col, struct sbuf *b)
 {
 	int	i;
 
-	sbuf_append(b, "{", 1);
 	for (i = 0; i < PR_MB_NSERVICES; i++) {
-		sbuf_printf(b, "%s\"%s\":", i > 0 ? "," : "",
-		    pr_mb_services_names[i]);
+		sbuf_puts(b, service_keys[i]);
 		sbuf_json_str(b, pr_api_value(api, row, col + i));
 	}
 	sbuf_append(b, "}", 1);
@@ -85,7 +89,7 @@ pr_mailbox_render(struct pr_api *api, int row, struct sbuf *b)
 		/* As json_strip_nulls did: a NULL is left out. */
 		if (pr_api_isnull(api, row, fields[i].col))
 			continue;
-		sbuf_printf(b, "%s\"%s\":", first ? "" : ",", fields[i].name);
+		sbuf_puts(b, fields[i].name + first);
 		first = 0;
 		if (fields[i].kind == K_SERVICES)
 			services(api, row, fields[i].col, b);

@@ -97,47 +97,64 @@ sbuf_json_str(struct sbuf *b, const char *s)
 	sbuf_json_strn(b, s, strlen(s));
 }
 
+static int
+json_plain(unsigned char c)
+{
+	return (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' &&
+	    c != '&' && c != 0x7f);
+}
+
+static void
+json_escape(struct sbuf *b, unsigned char c)
+{
+	static const char	hex[] = "0123456789abcdef";
+	char			esc[6];
+
+	switch (c) {
+	case '"':
+		sbuf_append(b, "\\\"", 2);
+		return;
+	case '\\':
+		sbuf_append(b, "\\\\", 2);
+		return;
+	case '\n':
+		sbuf_append(b, "\\n", 2);
+		return;
+	case '\r':
+		sbuf_append(b, "\\r", 2);
+		return;
+	case '\t':
+		sbuf_append(b, "\\t", 2);
+		return;
+	}
+	memcpy(esc, "\\u00", 4);
+	esc[4] = hex[c >> 4];
+	esc[5] = hex[c & 0xf];
+	sbuf_append(b, esc, 6);
+}
+
 /*
  * Control characters, quote and backslash are escaped; so are < > &
  * so that JSON embedded in HTML cannot close a script element.  Bytes
- * >= 0x80 pass through: the caller's strings are UTF-8.
+ * >= 0x80 pass through: the caller's strings are UTF-8.  Runs of plain
+ * bytes are appended at once (a list page writes thousands of strings).
  */
 void
 sbuf_json_strn(struct sbuf *b, const char *s, size_t len)
 {
-	static const char	hex[] = "0123456789abcdef";
 	const unsigned char	*p = (const unsigned char *)s;
-	char			esc[6];
-	size_t			i;
+	size_t			 i = 0, j;
 
 	sbuf_append(b, "\"", 1);
-	for (i = 0; i < len; i++) {
-		switch (p[i]) {
-		case '"':
-			sbuf_append(b, "\\\"", 2);
-			continue;
-		case '\\':
-			sbuf_append(b, "\\\\", 2);
-			continue;
-		case '\n':
-			sbuf_append(b, "\\n", 2);
-			continue;
-		case '\r':
-			sbuf_append(b, "\\r", 2);
-			continue;
-		case '\t':
-			sbuf_append(b, "\\t", 2);
+	while (i < len) {
+		for (j = i; j < len && json_plain(p[j]); j++)
+			;
+		if (j > i) {
+			sbuf_append(b, p + i, j - i);
+			i = j;
 			continue;
 		}
-		if (p[i] < 0x20 || p[i] == '<' || p[i] == '>' ||
-		    p[i] == '&' || p[i] == 0x7f) {
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[p[i] >> 4];
-			esc[5] = hex[p[i] & 0xf];
-			sbuf_append(b, esc, 6);
-			continue;
-		}
-		sbuf_append(b, &p[i], 1);
+		json_escape(b, p[i++]);
 	}
 	sbuf_append(b, "\"", 1);
 }
