@@ -17,7 +17,7 @@
 
 #include "prepare.h"
 
-/* More slots than a worker's connections (pgsql_conn_max, 8). */
+/* More slots than a worker's connections (pgsql_conn_max, 4). */
 #define PREP_CONNS	32
 
 struct prep_conn {
