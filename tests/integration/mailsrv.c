@@ -213,16 +213,22 @@ ms_pid(const char *file)
 	return (pid);
 }
 
-void
+int
 ms_dovecot_start(const char *sockets)
 {
 	char	check[320], start[320];
+	int	i, pid = 0;
 
 	dovecot_config(sockets);
 	snprintf(check, sizeof(check), "dovecot -c %s/dovecot.conf -n "
 	    ">/dev/null", ms_dir);
 	snprintf(start, sizeof(start), "dovecot -c %s/dovecot.conf", ms_dir);
 	ms_start(check, start, "start.log");
+	/* The daemon writes its pid file after the command has returned. */
+	for (i = 0; i < 100 && (pid = ms_pid("run/master.pid")) <= 0; i++)
+		usleep(50 * 1000);
+	cr_assert_gt(pid, 0, "Dovecot wrote no %s/run/master.pid", ms_dir);
+	return (pid);
 }
 
 /* The session of a running process, or -1 (gone, or a zombie). */

@@ -53,15 +53,19 @@ int	ms_pid(const char *file);
 /*
  * Dovecot on ms_dir: IMAP and POP3 on free ports, its log in
  * ms_dir/dovecot.log, and its LMTP and auth listeners for Postfix in
- * sockets (the shipped files put them in Postfix's private/).
+ * sockets (the shipped files put them in Postfix's private/).  Its
+ * master's pid.
  */
-void	ms_dovecot_start(const char *sockets);
+int	ms_dovecot_start(const char *sockets);
 void	ms_dovecot_stop(void);
 
 /* The four Postfix maps of conf/postfix in ms_dir, as MS_MAIL_ROLE. */
 void	ms_postfix_maps(void);
 
-/* Wait up to 10 s for pid, a daemon's master, and its session to end. */
+/*
+ * Wait up to 10 s for pid, a daemon's master, and its session to end; 1
+ * when they did.
+ */
 int	ms_gone(int pid);
 
 /* Wait up to 5 s until something listens on a loopback port; 0 or -1. */

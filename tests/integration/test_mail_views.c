@@ -134,7 +134,7 @@ dovecot_up(void)
 	if (geteuid() != 0)
 		cr_skip_test("Dovecot's test set-up runs as root");
 	ms_workspace(db, "dovecot");
-	ms_dovecot_start(ms_dir);
+	(void)ms_dovecot_start(ms_dir);
 }
 
 static void

@@ -257,8 +257,11 @@ postfix_start(void)
 
 	snprintf(check, sizeof(check), "postfix -c %s/postfix check", ms_dir);
 	snprintf(start, sizeof(start), "postfix -c %s/postfix start", ms_dir);
+	/* Started, or perhaps half: see daemons_stop. */
+	postfix_pid = -1;
 	ms_start(check, start, "postfix-start.log");
 	postfix_pid = ms_pid("queue/pid/master.pid");
+	cr_assert_gt(postfix_pid, 0, "Postfix wrote no master.pid");
 }
 
 /* smtp-sink on port; refuse: every RCPT gets 5xx. */
@@ -304,21 +307,34 @@ up(void)
 	postfix_start();
 	/* Dovecot's LMTP and auth listeners in Postfix's private/. */
 	snprintf(sockets, sizeof(sockets), "%s/queue/private", ms_dir);
-	ms_dovecot_start(sockets);
-	dovecot_pid = ms_pid("run/master.pid");
+	dovecot_pid = -1;
+	dovecot_pid = ms_dovecot_start(sockets);
 	unsetenv("TZ");
+}
+
+/* Kill what is left of a master's session; 1 when nothing was. */
+static int
+gone(int pid)
+{
+	if (pid <= 0 || ms_gone(pid))
+		return (1);
+	kill(-pid, SIGKILL);
+	return (0);
 }
 
 /*
  * Stop Postfix and Dovecot, once; 1 when no process of theirs is left
- * (a master leads a session of its own).
+ * (a master leads a session of its own).  A pid of -1 is a start that
+ * failed on the way: its pid file, if any, tells.
  */
 static int
 daemons_stop(void)
 {
 	struct sbuf	cmd, out;
-	int		left = 0;
+	int		ok = 1;
 
+	if (postfix_pid == -1)
+		postfix_pid = ms_pid("queue/pid/master.pid");
 	if (postfix_pid > 0) {
 		sbuf_init(&cmd);
 		sbuf_init(&out);
@@ -327,21 +343,17 @@ daemons_stop(void)
 		(void)ms_run(&out, cmd.data);
 		sbuf_free(&cmd);
 		sbuf_free(&out);
-		if (!ms_gone(postfix_pid)) {
-			kill(-postfix_pid, SIGKILL);
-			left = 1;
-		}
+		ok &= gone(postfix_pid);
 		postfix_pid = 0;
 	}
+	if (dovecot_pid == -1)
+		dovecot_pid = ms_pid("run/master.pid");
 	if (dovecot_pid > 0) {
 		ms_dovecot_stop();
-		if (!ms_gone(dovecot_pid)) {
-			kill(-dovecot_pid, SIGKILL);
-			left = 1;
-		}
+		ok &= gone(dovecot_pid);
 		dovecot_pid = 0;
 	}
-	return (!left);
+	return (ok);
 }
 
 static void
