@@ -11,7 +11,8 @@ DEB_PACKAGES	:= kore libpq-dev libssl-dev libcsv-dev libcriterion-dev \
 		   nginx-light openssl dovecot-core python3-jsonschema \
 		   zlib1g-dev \
 		   curl util-linux clang dovecot-pgsql dovecot-imapd \
-		   dovecot-pop3d postfix postfix-pgsql pflogsumm
+		   dovecot-pop3d dovecot-lmtpd postfix postfix-pgsql \
+		   pflogsumm
 BENCH_PACKAGES	:= wrk
 
 WARN		:= -Wall -Wextra -Werror

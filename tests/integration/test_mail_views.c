@@ -8,27 +8,19 @@
  */
 #include <criterion/criterion.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
-#include <errno.h>
-#include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "itest.h"
+#include "mailsrv.h"
 #include "password.h"
 
-#define PASSWORD	"Quiet-Harbour-27"
-#define MAIL_ROLE	"pr_test_mail"
+#define PASSWORD	MS_PASSWORD
+#define MAIL_ROLE	MS_MAIL_ROLE
 
 static PGconn	*db;
-static char	 dir[256];		/* this test's Dovecot or Postfix files */
-static int	 imap_port, pop3_port;
 
 /*
  * Cluster mvc: stores mvc1 (shared) and mvc2 (its state changes); one
@@ -39,9 +31,7 @@ static void
 fixture(void)
 {
 	db = it_db();
-	it_ok(db, "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE "
-	    "rolname = '" MAIL_ROLE "') THEN CREATE ROLE " MAIL_ROLE " LOGIN "
-	    "IN ROLE postroom_mail; END IF; END $$", 0, NULL);
+	ms_mail_role(db);
 	if (it_count(db, "SELECT count(*) FROM clusters WHERE name = 'mvc'",
 	    0, NULL) == 1)
 		return;
@@ -137,162 +127,20 @@ store_state(const char *store, const char *state)
 	it_ok(db, "UPDATE mailstores SET state = $2 WHERE name = $1", 2, p);
 }
 
-/* Run cmd; its exit status, and its output in out (reset first). */
-static int
-run(struct sbuf *out, const char *cmd)
-{
-	sbuf_reset(out);
-	return (it_run(cmd, out));
-}
-
-/* A shipped file with sed's edits into dir; each edit must apply. */
-static void
-install(const char *src, const char *name, const char *sed,
-    const char *expect)
-{
-	struct sbuf	cmd, out;
-
-	sbuf_init(&cmd);
-	sbuf_init(&out);
-	sbuf_printf(&cmd, "sed %s %s > %s/%s && grep -c -F '%s' %s/%s", sed,
-	    src, dir, name, expect, dir, name);
-	cr_assert_eq(run(&out, cmd.data), 0, "%s: %s", cmd.data, out.data);
-	sbuf_free(&cmd);
-	sbuf_free(&out);
-}
-
-static int
-free_port(void)
-{
-	struct sockaddr_in	sa;
-	socklen_t		len = sizeof(sa);
-	int			fd, port;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	cr_assert((fd = socket(AF_INET, SOCK_STREAM, 0)) != -1);
-	cr_assert_eq(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	cr_assert_eq(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
-	port = ntohs(sa.sin_port);
-	close(fd);
-	return (port);
-}
-
-/* The workspace of this test process, and the mail store's root. */
-static void
-workspace(const char *what)
-{
-	struct sbuf	cmd, out;
-
-	snprintf(dir, sizeof(dir), "%s/%s-%d", it_env("PR_TEST_TMP"), what,
-	    (int)getpid());
-	sbuf_init(&cmd);
-	sbuf_init(&out);
-	sbuf_printf(&cmd, "rm -rf %s && mkdir -p %s/mail && chown dovenull "
-	    "%s/mail", dir, dir, dir);
-	cr_assert_eq(run(&out, cmd.data), 0, "%s", out.data);
-	sbuf_free(&cmd);
-	sbuf_free(&out);
-}
-
-/* The database connection of the shipped files, as the mail role. */
-static void
-connection(struct sbuf *s, const char *key_fmt)
-{
-	sbuf_printf(s, key_fmt, PQhost(db), PQdb(db));
-}
-
-static void
-dovecot_config(void)
-{
-	struct passwd	*pw = getpwnam("dovenull");
-	struct sbuf	 sed;
-	FILE		*f;
-	char		 path[320];
-
-	cr_assert(pw != NULL, "no user dovenull: is dovecot-core installed?");
-	sbuf_init(&sed);
-	connection(&sed, "-e 's|^connect = .*|connect = host=%s dbname=%s "
-	    "user=" MAIL_ROLE "|'");
-	install("conf/dovecot/dovecot-sql.conf.ext", "dovecot-sql.conf.ext",
-	    sed.data, "user=" MAIL_ROLE);
-	sbuf_reset(&sed);
-	sbuf_printf(&sed, "-e 's|/etc/dovecot/dovecot-sql.conf.ext|%s/"
-	    "dovecot-sql.conf.ext|'", dir);
-	install("conf/dovecot/conf.d/auth-postroom.conf.ext",
-	    "auth-postroom.conf.ext", sed.data, dir);
-	sbuf_reset(&sed);
-	sbuf_printf(&sed, "-e 's|/var/spool/postfix/private|%s|'", dir);
-	install("conf/dovecot/conf.d/90-postroom.conf", "90-postroom.conf",
-	    sed.data, dir);
-	sbuf_free(&sed);
-
-	imap_port = free_port();
-	pop3_port = free_port();
-	snprintf(path, sizeof(path), "%s/dovecot.conf", dir);
-	cr_assert((f = fopen(path, "w")) != NULL);
-	/*
-	 * The shipped files, then what a test needs instead: its own
-	 * directories and loopback ports, mail owned by dovenull, no
-	 * delay after a failure, and authentication as root, since the
-	 * test database's socket is open to root and postgres only.
-	 */
-	fprintf(f, "!include %s/90-postroom.conf\n"
-	    "!include %s/auth-postroom.conf.ext\n"
-	    "base_dir = %s/run\nstate_dir = %s/state\n"
-	    "log_path = %s/dovecot.log\nssl = no\nprotocols = imap pop3\n"
-	    "listen = 127.0.0.1\nauth_failure_delay = 0\n"
-	    "mail_uid = dovenull\nmail_gid = dovenull\nfirst_valid_uid = %d\n"
-	    "service auth {\n  user = root\n}\n"
-	    "service auth-worker {\n  user = root\n}\n"
-	    "service imap-login {\n  inet_listener imap {\n    port = %d\n  }\n"
-	    "  inet_listener imaps {\n    port = 0\n  }\n}\n"
-	    "service pop3-login {\n  inet_listener pop3 {\n    port = %d\n  }\n"
-	    "  inet_listener pop3s {\n    port = 0\n  }\n}\n",
-	    dir, dir, dir, dir, dir, (int)pw->pw_uid, imap_port, pop3_port);
-	fclose(f);
-}
-
 static void
 dovecot_up(void)
 {
-	struct sbuf	cmd, out;
-
 	fixture();
 	if (geteuid() != 0)
 		cr_skip_test("Dovecot's test set-up runs as root");
-	workspace("dovecot");
-	dovecot_config();
-	sbuf_init(&cmd);
-	sbuf_init(&out);
-	/* The daemon must not keep it_run's pipe open. */
-	sbuf_printf(&cmd, "dovecot -c %s/dovecot.conf -n >/dev/null && "
-	    "dovecot -c %s/dovecot.conf </dev/null >%s/start.log 2>&1; "
-	    "rc=$?; cat %s/start.log; exit $rc", dir, dir, dir, dir);
-	cr_assert_eq(run(&out, cmd.data), 0, "%s", out.data);
-	sbuf_free(&cmd);
-	sbuf_free(&out);
+	ms_workspace(db, "dovecot");
+	(void)ms_dovecot_start(ms_dir);
 }
 
-/* Stop the Dovecot this test started: its master, by its pid file. */
 static void
 dovecot_down(void)
 {
-	char	path[320];
-	FILE	*f;
-	int	i, pid = 0;
-
-	snprintf(path, sizeof(path), "%s/run/master.pid", dir);
-	if ((f = fopen(path, "r")) != NULL) {
-		if (fscanf(f, "%d", &pid) != 1)
-			pid = 0;
-		fclose(f);
-	}
-	if (pid > 0 && kill(pid, SIGTERM) == 0) {
-		for (i = 0; i < 100 && kill(pid, 0) == 0; i++)
-			usleep(100 * 1000);
-	}
+	ms_dovecot_stop();
 	done();
 }
 
@@ -307,9 +155,9 @@ auth(struct sbuf *out, const char *service, const char *rip,
 	/* Without the penalty for failures, which would slow the test. */
 	sbuf_init(&cmd);
 	sbuf_printf(&cmd, "doveadm -c %s/dovecot.conf auth test -x no-penalty "
-	    "-x service=%s %s%s '%s' '%s'", dir, service, rip ? "-x rip=" : "",
-	    rip ? rip : "", user, password);
-	rc = run(out, cmd.data);
+	    "-x service=%s %s%s '%s' '%s'", ms_dir, service,
+	    rip ? "-x rip=" : "", rip ? rip : "", user, password);
+	rc = ms_run(out, cmd.data);
 	sbuf_free(&cmd);
 	return (rc);
 }
@@ -353,23 +201,10 @@ userdb(struct sbuf *out, const char *service, const char *user)
 
 	sbuf_init(&cmd);
 	sbuf_printf(&cmd, "doveadm -c %s/dovecot.conf user -u -x service=%s "
-	    "'%s'", dir, service, user);
-	rc = run(out, cmd.data);
+	    "'%s'", ms_dir, service, user);
+	rc = ms_run(out, cmd.data);
 	sbuf_free(&cmd);
 	return (rc);
-}
-
-/* Lines sent to Dovecot's own IMAP or POP3 listener; what it answered. */
-static void
-converse(struct sbuf *out, int port, const char *lines)
-{
-	struct sbuf	cmd;
-
-	sbuf_init(&cmd);
-	sbuf_printf(&cmd, "timeout 20 bash -c 'exec 3<>/dev/tcp/127.0.0.1/%d "
-	    "&& printf \"%s\" >&3 && cat <&3'", port, lines);
-	cr_assert_eq(run(out, cmd.data), 0, "%s: %s", cmd.data, out->data);
-	sbuf_free(&cmd);
 }
 
 Test(mail_views, access_decisions_and_the_mail_role, .init = fixture,
@@ -536,7 +371,7 @@ Test(mail_views, dovecot_userdb_and_unavailable, .init = dovecot_up,
     .fini = dovecot_down, .timeout = 120)
 {
 	struct sbuf	 out, want;
-	const char	*p[1] = { dir };
+	const char	*p[1] = { ms_dir };
 	char		*id, *home;
 
 	place("mvu.example", NULL);
@@ -551,7 +386,7 @@ Test(mail_views, dovecot_userdb_and_unavailable, .init = dovecot_up,
 	/* Home and mail on the mailbox's store, quota from quota_bytes. */
 	id = it_value(db, "SELECT id::text FROM mailboxes WHERE address = "
 	    "'carl@mvu.example'", 0, NULL);
-	sbuf_printf(&want, "%s/mail/mvu.example/%s", dir, id);
+	sbuf_printf(&want, "%s/mail/mvu.example/%s", ms_dir, id);
 	home = strdup(want.data);
 	cr_assert_eq(userdb(&out, "lmtp", "carl@mvu.example"), 0, "%s",
 	    out.data);
@@ -561,29 +396,29 @@ Test(mail_views, dovecot_userdb_and_unavailable, .init = dovecot_up,
 	cr_assert(strstr(out.data, want.data) != NULL, "%s", out.data);
 
 	/* A real IMAP session there: Dovecot makes the Maildir. */
-	converse(&out, imap_port, "a LOGIN carl@mvu.example " PASSWORD "\\r\\n"
-	    "b SELECT INBOX\\r\\nc LOGOUT\\r\\n");
+	ms_converse(&out, ms_imap_port, "a LOGIN carl@mvu.example " PASSWORD
+	    "\r\nb SELECT INBOX\r\nc LOGOUT\r\n");
 	cr_assert(strstr(out.data, "a OK") != NULL, "%s", out.data);
 	cr_assert(strstr(out.data, "b OK") != NULL, "%s", out.data);
 	sbuf_reset(&want);
 	sbuf_printf(&want, "test -d %s/Maildir/cur", home);
-	cr_assert_eq(run(&out, want.data), 0, "no %s/Maildir", home);
+	cr_assert_eq(ms_run(&out, want.data), 0, "no %s/Maildir", home);
 
 	/* Mailbox in maintenance or migrating: Service Unavailable. */
 	patch("mailboxes", "carl@mvu.example", "{\"status\": \"maintenance\"}");
 	login(LOGIN_UNAVAILABLE, "imap", NULL, "carl@mvu.example");
 	login(LOGIN_UNAVAILABLE, "pop3", NULL, "carl@mvu.example");
 	login(LOGIN_OK, "imap", NULL, "dora@mvu.example");
-	converse(&out, imap_port, "a LOGIN carl@mvu.example " PASSWORD "\\r\\n"
-	    "b LOGOUT\\r\\n");
+	ms_converse(&out, ms_imap_port, "a LOGIN carl@mvu.example " PASSWORD
+	    "\r\nb LOGOUT\r\n");
 	cr_assert(strstr(out.data, "a NO [CONTACTADMIN] Service Unavailable")
 	    != NULL, "%s", out.data);
-	converse(&out, pop3_port, "USER carl@mvu.example\\r\\nPASS " PASSWORD
-	    "\\r\\nQUIT\\r\\n");
+	ms_converse(&out, ms_pop3_port, "USER carl@mvu.example\r\nPASS "
+	    PASSWORD "\r\nQUIT\r\n");
 	cr_assert(strstr(out.data, "-ERR [AUTH] Service Unavailable") != NULL,
 	    "%s", out.data);
-	converse(&out, imap_port, "a LOGIN carl@mvu.example Wrong-Harbour-27"
-	    "\\r\\nb LOGOUT\\r\\n");
+	ms_converse(&out, ms_imap_port, "a LOGIN carl@mvu.example "
+	    "Wrong-Harbour-27\r\nb LOGOUT\r\n");
 	cr_assert(strstr(out.data, "a NO [AUTHENTICATIONFAILED]") != NULL,
 	    "%s", out.data);
 	/* Delivery waits (LMTP 451); operators' tools still work. */
@@ -635,27 +470,15 @@ Test(mail_views, dovecot_userdb_and_unavailable, .init = dovecot_up,
 static void
 postfix_up(void)
 {
-	struct sbuf	sed;
-	const char	*maps[] = { "virtual-domains.cf", "virtual-mailboxes.cf",
-	    "virtual-aliases.cf", "recipient-access.cf" };
-	char		src[320];
-	FILE		*f;
-	size_t		i;
+	char	path[320];
+	FILE	*f;
 
 	fixture();
-	workspace("postfix");
-	sbuf_init(&sed);
-	connection(&sed, "-e 's|^hosts = .*|hosts = unix:%s|' "
-	    "-e 's|^dbname = .*|dbname = %s|' "
-	    "-e 's|^user = .*|user = " MAIL_ROLE "|'");
-	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
-		snprintf(src, sizeof(src), "conf/postfix/%s", maps[i]);
-		install(src, maps[i], sed.data, "user = " MAIL_ROLE);
-	}
-	sbuf_free(&sed);
+	ms_workspace(db, "postfix");
+	ms_postfix_maps();
 	/* postmap reads main.cf: an empty one of the test's own. */
-	snprintf(src, sizeof(src), "%s/main.cf", dir);
-	cr_assert((f = fopen(src, "w")) != NULL);
+	snprintf(path, sizeof(path), "%s/main.cf", ms_dir);
+	cr_assert((f = fopen(path, "w")) != NULL);
 	fclose(f);
 }
 
@@ -669,9 +492,9 @@ postmap(const char *map, const char *key)
 
 	sbuf_init(&cmd);
 	sbuf_init(&out);
-	sbuf_printf(&cmd, "postmap -c %s -q \"%s\" pgsql:%s/%s.cf", dir, key,
-	    dir, map);
-	rc = run(&out, cmd.data);
+	sbuf_printf(&cmd, "postmap -c %s -q \"%s\" pgsql:%s/%s.cf", ms_dir, key,
+	    ms_dir, map);
+	rc = ms_run(&out, cmd.data);
 	cr_assert(rc == 0 || (rc == 1 && out.len == 0), "%s: %d %s", cmd.data,
 	    rc, out.data);
 	if (rc == 0) {
