@@ -38,7 +38,7 @@ HDRS		:= $(wildcard app/*.h app/lib/*.h app/cli/*.h stats/*.h tests/unit/*.h \
 		   tests/integration/*.h)
 
 LIB_LIBS	:= -lcrypt -lcrypto -lidn2 -lcsv
-STATS_LIBS	:= -lz
+STATS_LIBS	:= -lz -pthread
 CLI_ALL_SRC	:= $(CLI_SRC) $(LIB_SRC) $(STATS_LIB_SRC) $(STATS_DB_SRC)
 MODULE		:= $(B)/postroom.so
 CLI		:= $(B)/postroom

@@ -290,36 +290,34 @@ upserts(struct st_store *s, const char *id)
 
 /* The source's counters and open messages, and the file's position. */
 static int
-position(struct st_store *s, struct st_collector *c, const char *id,
-    const struct st_file *f, uint64_t offset, uint64_t unknown)
+position(struct st_store *s, const struct st_flush *x, const char *id,
+    uint64_t unknown)
 {
 	char		 v[17][32];
 	const char	*p[17];
 	int		 len[17] = { 0 }, fmt[17] = { 0 }, i;
 	PGresult	*res;
 
-	sbuf_reset(&s->buf);
-	lp_corr_save(c->corr, &s->buf);
 	for (i = 0; i < 17; i++)
 		p[i] = v[i];
 	p[0] = id;
-	p[1] = s->buf.data;
-	len[1] = (int)s->buf.len;
+	p[1] = x->corr.data;
+	len[1] = (int)x->corr.len;
 	fmt[1] = 1;
-	snprintf(v[2], 32, "%llu", (unsigned long long)c->n.lines);
-	snprintf(v[3], 32, "%llu", (unsigned long long)c->n.events);
+	snprintf(v[2], 32, "%llu", (unsigned long long)x->n.lines);
+	snprintf(v[3], 32, "%llu", (unsigned long long)x->n.events);
 	for (i = LP_SKIP_TOOLONG; i < LP_SKIP__COUNT; i++)
 		snprintf(v[3 + i], 32, "%llu",
-		    (unsigned long long)c->n.skip[i]);
+		    (unsigned long long)x->n.skip[i]);
 	snprintf(v[8], 32, "%llu", (unsigned long long)unknown);
-	snprintf(v[9], 32, "%lld", (long long)c->n.last_us);
-	p[10] = f->fp;
-	p[11] = f->path;
-	snprintf(v[12], 32, "%llu", (unsigned long long)f->dev);
-	snprintf(v[13], 32, "%llu", (unsigned long long)f->ino);
-	snprintf(v[14], 32, "%llu", (unsigned long long)offset);
-	snprintf(v[15], 32, "%llu", (unsigned long long)f->size);
-	p[16] = st_file_compressed(f) ? "t" : "f";
+	snprintf(v[9], 32, "%lld", (long long)x->n.last_us);
+	p[10] = x->fp;
+	p[11] = x->path;
+	snprintf(v[12], 32, "%llu", (unsigned long long)x->dev);
+	snprintf(v[13], 32, "%llu", (unsigned long long)x->ino);
+	snprintf(v[14], 32, "%llu", (unsigned long long)x->offset);
+	snprintf(v[15], 32, "%llu", (unsigned long long)x->size);
+	p[16] = x->compressed ? "t" : "f";
 	res = PQexecParams(s->db, "WITH src AS (UPDATE stats_sources SET "
 	    "corr_state = $2, lines = $3, events = $4, skip_toolong = $5, "
 	    "skip_frame = $6, skip_program = $7, skip_message = $8, "
@@ -345,42 +343,70 @@ position(struct st_store *s, struct st_collector *c, const char *id,
 }
 
 static int
-flush_once(struct st_store *s, struct st_collector *c, int source_id,
-    const struct st_file *f, uint64_t offset)
+flush_once(struct st_store *s, struct st_flush *x, int source_id)
 {
 	char	id[16];
 
 	snprintf(id, sizeof(id), "%d", source_id);
-	if (st_db_exec(s, "BEGIN") == -1 || resolve(s, &c->batch) == -1)
+	if (st_db_exec(s, "BEGIN") == -1 || resolve(s, x->batch) == -1)
 		return (-1);
 	s->roll.source_id = source_id;
-	st_rollup_render(&s->roll, &c->batch, &s->dir);
-	if (copy_events(s, &c->batch) == -1 || upserts(s, id) == -1 ||
-	    position(s, c, id, f, offset, c->n.unknown + s->roll.unknown) ==
-	    -1)
+	st_rollup_render(&s->roll, x->batch, &s->dir);
+	if (copy_events(s, x->batch) == -1 || upserts(s, id) == -1 ||
+	    position(s, x, id, x->n.unknown + s->roll.unknown) == -1)
 		return (-1);
 	return (st_db_exec(s, "COMMIT"));
 }
 
+void
+st_flush_init(struct st_flush *x)
+{
+	memset(x, 0, sizeof(*x));
+	sbuf_init(&x->corr);
+}
+
+void
+st_flush_free(struct st_flush *x)
+{
+	sbuf_free(&x->corr);
+}
+
+void
+st_flush_take(struct st_flush *x, struct st_collector *c,
+    struct st_batch *b, const struct st_file *f, uint64_t offset)
+{
+	x->batch = b;
+	sbuf_reset(&x->corr);
+	lp_corr_save(c->corr, &x->corr);
+	x->n = c->n;
+	snprintf(x->fp, sizeof(x->fp), "%s", f->fp);
+	snprintf(x->path, sizeof(x->path), "%s", f->path);
+	x->dev = f->dev;
+	x->ino = f->ino;
+	x->size = f->size;
+	x->compressed = st_file_compressed(f);
+	x->offset = offset;
+	x->unknown = 0;
+}
+
 int
-st_store_flush(struct st_store *s, struct st_collector *c,
-    const struct st_source_row *row, const struct st_file *f,
-    uint64_t offset)
+st_store_commit(struct st_store *s, const struct st_source_row *row,
+    struct st_flush *x)
 {
 	int	try;
 
 	if (st_store_refresh(s, 0) == -1)
 		return (-1);
 	for (try = 0; try < TRIES; try++) {
-		if (partitions(s, &c->batch) == 0 &&
-		    flush_once(s, c, row->id, f, offset) == 0) {
-			c->n.unknown += s->roll.unknown;
+		if (partitions(s, x->batch) == 0 &&
+		    flush_once(s, x, row->id) == 0) {
+			x->unknown = s->roll.unknown;
 			s->login_rows += s->roll.login_rows;
 			s->delivery_rows += s->roll.delivery_rows;
 			s->unknown += s->roll.unknown;
 			s->out_of_range += s->roll.out_of_range;
 			s->commits++;
-			st_batch_reset(&c->batch);
+			st_batch_reset(x->batch);
 			return (0);
 		}
 		PQclear(PQexec(s->db, "ROLLBACK"));
@@ -390,4 +416,20 @@ st_store_flush(struct st_store *s, struct st_collector *c,
 		usleep(100000 << try);
 	}
 	return (-1);
+}
+
+int
+st_store_flush(struct st_store *s, struct st_collector *c,
+    const struct st_source_row *row, const struct st_file *f,
+    uint64_t offset)
+{
+	struct st_flush	x;
+	int		rc;
+
+	st_flush_init(&x);
+	st_flush_take(&x, c, &c->batch, f, offset);
+	if ((rc = st_store_commit(s, row, &x)) == 0)
+		c->n.unknown += x.unknown;
+	st_flush_free(&x);
+	return (rc);
 }

@@ -1,9 +1,16 @@
 /*
  * Whole files into the database, exactly once; see ingest.h.
+ *
+ * A full batch is committed by a thread of its own while the next one is
+ * read: reading and parsing (the collector) and storing (PostgreSQL) take
+ * turns otherwise.  One commit at a time, in order, and the next one
+ * starts only after it: nothing changes for exactly-once.  While it runs
+ * the store belongs to it; the reader only parses into the other batch.
  */
 
 #include <sys/stat.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -24,6 +31,12 @@ struct run {
 	struct st_file			 last;		/* for --flush */
 	uint64_t			 last_off;
 	int				 have_last;
+	/* The commit under way, of the batch `spare`. */
+	pthread_t			 thread;
+	int				 busy;
+	int				 rc;
+	struct st_flush			 job;
+	struct st_batch			 spare;
 };
 
 static void
@@ -44,9 +57,64 @@ progress(struct run *r, const struct st_file *f)
 	r->o->progress(r->o->arg, &r->prog);
 }
 
+static void *
+commit_thread(void *arg)
+{
+	struct run	*r = arg;
+
+	r->rc = st_store_commit(r->s, r->row, &r->job);
+	return (NULL);
+}
+
+/* After a commit in the background: its outcome into the run. */
+static int
+finish(struct run *r)
+{
+	if (r->rc == -1) {
+		st_store_error(r->s, r->row->id, NULL, r->s->err);
+		return (-1);
+	}
+	r->c->n.unknown += r->job.unknown;
+	return (0);
+}
+
+/* Wait for the commit under way; -1 when it failed. */
+static int
+settle(struct run *r)
+{
+	if (!r->busy)
+		return (0);
+	pthread_join(r->thread, NULL);
+	r->busy = 0;
+	return (finish(r));
+}
+
+/* Commit the batch in the background, and read on into the other one. */
+static int
+commit_behind(struct run *r, const struct st_file *f, uint64_t off)
+{
+	struct st_batch	full;
+
+	if (settle(r) == -1)
+		return (-1);
+	full = r->c->batch;
+	r->c->batch = r->spare;
+	r->spare = full;
+	st_flush_take(&r->job, r->c, &r->spare, f, off);
+	if (pthread_create(&r->thread, NULL, commit_thread, r) != 0) {
+		/* No thread to be had: commit here. */
+		commit_thread(r);
+		return (finish(r));
+	}
+	r->busy = 1;
+	return (0);
+}
+
 static int
 commit(struct run *r, const struct st_file *f, uint64_t off)
 {
+	if (settle(r) == -1)
+		return (-1);
 	if (st_store_flush(r->s, r->c, r->row, f, off) == -1) {
 		st_store_error(r->s, r->row->id, f, r->s->err);
 		return (-1);
@@ -71,11 +139,13 @@ lines(struct run *r, struct st_file *f, uint64_t off)
 		if (!st_batch_full(&r->c->batch, ++pending,
 		    r->o->batch_lines))
 			continue;
-		if (commit(r, f, done) == -1)
+		if (commit_behind(r, f, done) == -1)
 			return (-1);
 		pending = 0;
 		progress(r, f);
 	}
+	if (settle(r) == -1)
+		return (-1);
 	if (r->o->stop != NULL && *r->o->stop)
 		r->res->stopped = 1;
 	else if (rc == -1) {
@@ -157,6 +227,8 @@ st_ingest(struct st_store *s, struct st_collector *c,
 
 	memset(res, 0, sizeof(*res));
 	memset(&r, 0, sizeof(r));
+	st_flush_init(&r.job);
+	st_batch_init(&r.spare);
 	r.s = s;
 	r.c = c;
 	r.row = row;
@@ -170,7 +242,11 @@ st_ingest(struct st_store *s, struct st_collector *c,
 		rc = one_file(&r, files[i]);
 	if (rc == 0 && o->flush_end && !res->stopped)
 		rc = flush_end(&r);
+	if (settle(&r) == -1)
+		rc = -1;
 	if (r.have_last)
 		st_file_close(&r.last);
+	st_batch_free(&r.spare);
+	st_flush_free(&r.job);
 	return (rc);
 }

@@ -196,6 +196,10 @@ int	lp_month(const char *p);
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 int64_t	lp_days_from_civil(int64_t y, int m, int d);
 
+/* The environment (TZ) is changed under this lock (lptime.c). */
+void	lp_env_lock(void);
+void	lp_env_unlock(void);
+
 /* Local naive seconds to UTC offset (seconds east), via the cache. */
 int32_t	lp_tz_offset(struct lp_source *, int64_t naive);
 

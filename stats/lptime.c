@@ -7,6 +7,7 @@
 #define _GNU_SOURCE	/* memmem, tm_gmtoff */
 #endif
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,13 +70,34 @@ lp_floor_div(int64_t a, int64_t b)
 	return (q);
 }
 
-/* Switch TZ to the zone, remembering the old value. */
+/*
+ * TZ is the process's: while one thread converts in a zone, no other may
+ * change or read the environment (ingestion commits a batch in a thread
+ * of its own, with companies' zones, while the next one is parsed in the
+ * source's).
+ */
+static pthread_mutex_t	tz_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+lp_env_lock(void)
+{
+	pthread_mutex_lock(&tz_lock);
+}
+
+void
+lp_env_unlock(void)
+{
+	pthread_mutex_unlock(&tz_lock);
+}
+
+/* Switch TZ to the zone, remembering the old value; until tz_leave(). */
 static void
 tz_enter(const char *tz, struct tz_saved *sv)
 {
 	const char	*old;
 	size_t		 len;
 
+	lp_env_lock();
 	sv->heap = NULL;
 	sv->buf[0] = '\0';
 	old = getenv("TZ");
@@ -100,6 +122,7 @@ tz_leave(struct tz_saved *sv)
 	} else
 		unsetenv("TZ");
 	tzset();
+	lp_env_unlock();
 }
 
 /* Offset (seconds east) of a local naive time in the zone. */

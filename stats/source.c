@@ -61,9 +61,11 @@ tz_file_ok(const char *tz)
 	int		 fd, ok;
 	ssize_t		 n;
 
+	lp_env_lock();
 	if ((dir = getenv("TZDIR")) == NULL || dir[0] == '\0')
 		dir = "/usr/share/zoneinfo";
 	n = snprintf(path, sizeof(path), "%s/%s", dir, tz);
+	lp_env_unlock();
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return (0);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)

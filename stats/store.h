@@ -70,10 +70,39 @@ int	st_store_position(struct st_store *, int source_id,
 	    const struct st_file *, uint64_t *);
 
 /*
- * Commit the collector's batch with the position `offset` in the file,
- * then empty the batch.  Retried a few times on a transient failure;
- * -1 with err set when it could not be done (nothing of it is stored).
+ * One commit: a batch and what the collector had at its end (counters,
+ * correlator state) and the file's position, taken apart from the
+ * collector so that it can go on reading while this is stored.
  */
+struct st_flush {
+	struct st_batch		*batch;
+	struct sbuf		 corr;		/* lp_corr_save() */
+	struct st_counts	 n;
+	char			 fp[ST_FP_LEN + 1];
+	char			 path[4096];
+	uint64_t		 dev;
+	uint64_t		 ino;
+	uint64_t		 size;
+	int			 compressed;
+	uint64_t		 offset;
+	uint64_t		 unknown;	/* out: unknown users' rows */
+};
+
+void	st_flush_init(struct st_flush *);
+void	st_flush_free(struct st_flush *);
+/* The collector's state at the end of batch b, at offset in f. */
+void	st_flush_take(struct st_flush *, struct st_collector *,
+	    struct st_batch *b, const struct st_file *f, uint64_t offset);
+
+/*
+ * Commit it, then empty its batch.  Retried a few times on a transient
+ * failure; -1 with err set when it could not be done (nothing of it is
+ * stored).  Uses nothing of the collector: another thread may go on.
+ */
+int	st_store_commit(struct st_store *, const struct st_source_row *,
+	    struct st_flush *);
+
+/* Take and commit the collector's batch (st_flush_take, st_store_commit). */
 int	st_store_flush(struct st_store *, struct st_collector *,
 	    const struct st_source_row *, const struct st_file *, uint64_t);
 
