@@ -17,9 +17,12 @@ int	init(int);
  * and rseq (kore's task threads: the import hashes passwords on them),
  * and grows large allocations with mremap (a CSV import's megabytes);
  * AddressSanitizer, in the test build, notes each new thread with gettid
- * and sched_getaffinity.  Kore 4.1's filter predates them.  A refused
- * call kills the calling thread: a worker with task threads would hang
- * instead of restarting.
+ * and sched_getaffinity.  Kore 4.1's filter predates them.  Kore's own
+ * access log calls getppid when its buffer has stayed full for a second
+ * (src/accesslog.c), which its filter does not allow either: under load
+ * a worker was killed (seen in the benchmark, the parent then spinning).
+ * A refused call kills the calling thread: a worker with task threads
+ * would hang instead of restarting.
  */
 KORE_SECCOMP_FILTER("postroom",
 	KORE_SYSCALL_ALLOW(newfstatat),
@@ -27,7 +30,8 @@ KORE_SECCOMP_FILTER("postroom",
 	KORE_SYSCALL_ALLOW(rseq),
 	KORE_SYSCALL_ALLOW(mremap),
 	KORE_SYSCALL_ALLOW(gettid),
-	KORE_SYSCALL_ALLOW(sched_getaffinity)
+	KORE_SYSCALL_ALLOW(sched_getaffinity),
+	KORE_SYSCALL_ALLOW(getppid)
 );
 
 /*
