@@ -150,8 +150,8 @@ api_send(struct pr_api *api)
 		return (pr_prepared_send(&api->sql, api->query, api->nparams,
 		    (const char **)api->params));
 	}
-	return (kore_pgsql_query_param_fields(&api->sql, api->query, 0,
-	    api->nparams, (const char **)api->params, NULL, NULL));
+	return (pr_custom_send(&api->sql, api->query, api->nparams,
+	    (const char **)api->params));
 }
 
 /* One turn of the wait for a result; 0 when we must sleep. */

@@ -6,7 +6,16 @@
  * the mailbox read at 6.2k tps unprepared, 34.5k prepared).  The first
  * time a connection runs a statement it is prepared with one short
  * synchronous round trip; from then on it is executed by name and
- * PostgreSQL may keep its plan.
+ * PostgreSQL keeps its plan.
+ *
+ * Keeps, because the connection runs them with plan_cache_mode set to
+ * force_generic_plan: left to itself PostgreSQL plans anew while its
+ * estimate for the values at hand is lower than the generic plan's, and
+ * a search by display name was planned on every call (pgbench, the
+ * benchmark's search mix: 2,450 statements/s, 5,100 with the plan kept).
+ * The statements that are meant to be planned for their values
+ * (pr_custom_send) get the default back first.  Each switch is one short
+ * synchronous round trip, like a prepare.
  */
 #include <kore/kore.h>
 #include <kore/http.h>
@@ -17,7 +26,7 @@
 
 #include "prepare.h"
 
-/* More slots than a worker's connections (pgsql_conn_max, 4). */
+/* More slots than a worker's connections (pgsql_conn_max, 2 here). */
 #define PREP_CONNS	32
 
 struct prep_conn {
@@ -27,6 +36,7 @@ struct prep_conn {
 	uint64_t	*ids;		/* prepared statements, by text hash */
 	size_t		 n;
 	size_t		 cap;
+	int		 generic;	/* force_generic_plan is set */
 };
 
 static struct prep_conn	prep_conns[PREP_CONNS];
@@ -96,6 +106,24 @@ prep_add(struct prep_conn *c, uint64_t id)
 	c->ids[c->n++] = id;
 }
 
+/* Set the connection's plan_cache_mode if it is not yet; 0 on failure. */
+static int
+prep_mode(PGconn *db, struct prep_conn *c, int generic)
+{
+	PGresult	*res;
+	int		 ok;
+
+	if (c->generic == generic)
+		return (1);
+	res = PQexec(db, generic ? "SET plan_cache_mode = force_generic_plan" :
+	    "RESET plan_cache_mode");
+	ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	if (ok)
+		c->generic = generic;
+	return (ok);
+}
+
 /* Prepare on this connection if needed; 0 when it cannot be. */
 static int
 prep_ensure(PGconn *db, const char *name, uint64_t id, const char *query,
@@ -107,6 +135,8 @@ prep_ensure(PGconn *db, const char *name, uint64_t id, const char *query,
 	int			 ok;
 
 	c = prep_conn(db);
+	if (!prep_mode(db, c, 1))
+		return (0);
 	if (prep_known(c, id))
 		return (1);
 	res = PQprepare(db, name, query, n, NULL);
@@ -155,4 +185,16 @@ pr_prepared_send(struct kore_pgsql *sql, const char *query, int n,
 	if (sql->req != NULL)
 		http_request_sleep(sql->req);
 	return (1);
+}
+
+int
+pr_custom_send(struct kore_pgsql *sql, const char *query, int n,
+    const char **params)
+{
+	if (sql->conn == NULL)
+		return (0);
+	/* A failed switch shows as the query's own error, if it persists. */
+	(void)prep_mode(sql->conn->db, prep_conn(sql->conn->db), 0);
+	return (kore_pgsql_query_param_fields(sql, query, 0, n, params, NULL,
+	    NULL));
 }

@@ -12,4 +12,11 @@
 int	pr_prepared_send(struct kore_pgsql *, const char *query, int n,
 	    const char **params);
 
+/*
+ * Send query with text params, unnamed: planned for these values, with
+ * the connection's plan_cache_mode at its default.
+ */
+int	pr_custom_send(struct kore_pgsql *, const char *query, int n,
+	    const char **params);
+
 #endif
