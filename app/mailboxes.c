@@ -130,16 +130,32 @@ pr_mailbox_restore_route(struct http_request *req)
 	"m.webmail = $12) AND ($13 = '' OR m.send = $13) "		\
 	"AND ($14 = '' OR m.receive = $14) "
 
-#define MAILBOX_LIST_SQL(SCOPE, FILTERS)						\
+/* The display names that start with $5: all of them, sorted. */
+#define MAILBOX_NAME_ANY(SCOPE, FILTERS)				\
+	"(SELECT address FROM (SELECT m.address " MAILBOX_LIST_FROM	\
+	"WHERE " MAILBOX_LIST_WHERE(SCOPE, FILTERS) "AND $5 <> '' AND "	\
+	"lower(m.display_name) COLLATE \"C\" >= $5 AND "		\
+	"lower(m.display_name) COLLATE \"C\" < $5 || chr(1114111) "	\
+	"OFFSET 0) n ORDER BY address LIMIT $8::int + 1)"
+
+/*
+ * The same for a prefix of three letters or more: among the names with
+ * its first three, in address order (sql/030), the first that match.
+ */
+#define MAILBOX_NAME_HEAD(SCOPE, FILTERS)				\
+	"(SELECT m.address " MAILBOX_LIST_FROM "WHERE "			\
+	MAILBOX_LIST_WHERE(SCOPE, FILTERS) "AND "			\
+	"left(lower(m.display_name), 3) COLLATE \"C\" = left($5, 3) "	\
+	"AND lower(m.display_name) COLLATE \"C\" >= $5 AND "		\
+	"lower(m.display_name) COLLATE \"C\" < $5 || chr(1114111) "	\
+	"ORDER BY m.address LIMIT $8::int + 1)"
+
+#define MAILBOX_LIST_SQL(SCOPE, FILTERS, NAMES)				\
 	"WITH hits AS ((SELECT m.address " MAILBOX_LIST_FROM "WHERE "	\
 	MAILBOX_LIST_WHERE(SCOPE, FILTERS) "AND m.address >= $5 "		\
 	"AND m.address < $5 || chr(1114111) "				\
 	"ORDER BY m.address LIMIT $8::int + 1) UNION "			\
-	"(SELECT address FROM (SELECT m.address " MAILBOX_LIST_FROM	\
-	"WHERE " MAILBOX_LIST_WHERE(SCOPE, FILTERS) "AND $5 <> '' AND "		\
-	"lower(m.display_name) COLLATE \"C\" >= $5 AND "		\
-	"lower(m.display_name) COLLATE \"C\" < $5 || chr(1114111) "	\
-	"OFFSET 0) n ORDER BY address LIMIT $8::int + 1)) "		\
+	NAMES(SCOPE, FILTERS) ") "					\
 	"SELECT " MAILBOX_COLUMNS("$1") MAILBOX_FROM			\
 	"WHERE m.address IN (SELECT address FROM hits) "		\
 	"ORDER BY m.address LIMIT $8::int + 1"
@@ -152,12 +168,36 @@ pr_mailbox_restore_route(struct http_request *req)
 /* Provider staff's: every company's ($2 is 0). */
 #define MAILBOX_ALL	"$2::bigint = 0 "
 
-static const char *const mailboxes_sql[2][2] = {
-	{ MAILBOX_LIST_SQL(MAILBOX_ALL, MAILBOX_LIST_PLAIN),
-	  MAILBOX_LIST_SQL(MAILBOX_ALL, MAILBOX_LIST_FILTERS) },
-	{ MAILBOX_LIST_SQL(MAILBOX_OWN, MAILBOX_LIST_PLAIN),
-	  MAILBOX_LIST_SQL(MAILBOX_OWN, MAILBOX_LIST_FILTERS) },
+/* By scope (staff, own), filters, and a prefix of three letters. */
+static const char *const mailboxes_sql[2][2][2] = {
+	{ { MAILBOX_LIST_SQL(MAILBOX_ALL, MAILBOX_LIST_PLAIN, MAILBOX_NAME_ANY),
+	    MAILBOX_LIST_SQL(MAILBOX_ALL, MAILBOX_LIST_PLAIN,
+	    MAILBOX_NAME_HEAD) },
+	  { MAILBOX_LIST_SQL(MAILBOX_ALL, MAILBOX_LIST_FILTERS,
+	    MAILBOX_NAME_ANY),
+	    MAILBOX_LIST_SQL(MAILBOX_ALL, MAILBOX_LIST_FILTERS,
+	    MAILBOX_NAME_HEAD) } },
+	{ { MAILBOX_LIST_SQL(MAILBOX_OWN, MAILBOX_LIST_PLAIN, MAILBOX_NAME_ANY),
+	    MAILBOX_LIST_SQL(MAILBOX_OWN, MAILBOX_LIST_PLAIN,
+	    MAILBOX_NAME_HEAD) },
+	  { MAILBOX_LIST_SQL(MAILBOX_OWN, MAILBOX_LIST_FILTERS,
+	    MAILBOX_NAME_ANY),
+	    MAILBOX_LIST_SQL(MAILBOX_OWN, MAILBOX_LIST_FILTERS,
+	    MAILBOX_NAME_HEAD) } },
 };
+
+/* Characters (not bytes) of a UTF-8 string, up to max. */
+static int
+chars_at_least(const char *s, int max)
+{
+	int	n = 0;
+
+	for (; *s != '\0' && n < max; s++) {
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	}
+	return (n >= max);
+}
 
 /* The list's filters, each "" when absent. */
 struct mailbox_filters {
@@ -249,7 +289,7 @@ mailboxes_list(struct pr_api *api)
 	struct pr_page		 page;
 	struct mailbox_filters	 f;
 	char			 q[PR_ADDRESS_MAX + 1];
-	int			 own, filtered;
+	int			 own, filtered, head;
 
 	if (!pr_param_page(api, &page) ||
 	    !pr_param_lower(api, "q", q, sizeof(q)) ||
@@ -257,6 +297,7 @@ mailboxes_list(struct pr_api *api)
 		return;
 	own = api->actor.company_id != 0;
 	filtered = mailboxes_filtered(api, &f);
+	head = chars_at_least(q, 3);
 	api->data = kore_malloc(sizeof(int));
 	*(int *)api->data = atoi(page.limit);
 
@@ -266,7 +307,7 @@ mailboxes_list(struct pr_api *api)
 	 * whether an index on them beats the walk in address order.
 	 */
 	(filtered ? pr_api_query_custom : pr_api_query)(api,
-	    mailboxes_page, mailboxes_sql[own][filtered], 14, staff(api),
+	    mailboxes_page, mailboxes_sql[own][filtered][head], 14, staff(api),
 	    api->actor.company, pr_actor_domains(&api->actor), page.after, q,
 	    f.domain, f.status, page.limit, f.mailstore, f.service[0],
 	    f.service[1], f.service[2], f.service[3], f.service[4]);

@@ -187,6 +187,15 @@ Test(api_mailboxes, list_pages_and_filters)
 	cr_assert_eq(walk(one, "&q=Bob%20T", 3), 2);
 	cr_assert_eq(walk(one, "&q=al_", 3), 2);
 	cr_assert_eq(walk(one, "&q=a%25", 3), 0);
+	/*
+	 * Three letters or more are looked up among the names that share
+	 * the first three (sql/030): the rest of the prefix still counts,
+	 * and pages follow each other.
+	 */
+	cr_assert_eq(walk(one, "&q=alice%20t", 1), 2);
+	cr_assert_eq(walk(one, "&q=aliz", 1), 0);
+	cr_assert_eq(walk(one, "&q=bob%20", 1), 2);
+	cr_assert_eq(walk(one, "&q=CAROL%20TESTER", 5), 2);
 	/* A prefix with a filter, and provider staff across companies. */
 	cr_assert_eq(walk(one, "&q=al&domain=uno.api.example", 1), 2);
 	cr_assert_eq(walk(key("operator", NULL, NULL, 0), "&q=al_x", 1), 3);
