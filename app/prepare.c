@@ -36,7 +36,7 @@ struct prep_conn {
 	uint64_t	*ids;		/* prepared statements, by text hash */
 	size_t		 n;
 	size_t		 cap;
-	int		 generic;	/* force_generic_plan is set */
+	int		 generic;	/* force_generic_plan set: 1, 0, -1 */
 };
 
 static struct prep_conn	prep_conns[PREP_CONNS];
@@ -79,6 +79,8 @@ prep_conn(PGconn *db)
 	memset(c, 0, sizeof(*c));
 	c->db = db;
 	c->pid = pid;
+	/* Unknown: a slot given up earlier may have set this session. */
+	c->generic = -1;
 found:
 	c->tick = ++prep_tick;
 	return (c);
