@@ -13,6 +13,7 @@ kore_config() {
 	    -e "s|@MODULE@|${5:-$PWD/build/postroom.so}|" \
 	    -e "s|@VAR@|$2|g" \
 	    -e "s|@WORKERS@|${POSTROOM_WORKERS:-$(nproc)}|" \
+	    -e "s|@DB_CONNS@|${POSTROOM_DB_CONNS:-2}|" \
 	    -e "s|@BODY_MAX@|${POSTROOM_BODY_MAX:-20971520}|" \
 	    conf/postroom.conf.in > "$1"
 }
